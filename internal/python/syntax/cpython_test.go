@@ -38,13 +38,45 @@ func findPython(t *testing.T) (path string, major, minor int, stdlib string) {
 // TestCPythonDifferential parses every .py file under the machine's Python
 // standard library (or $PYAST_DIFF_DIR) with both parsers and compares the
 // trees in one canonical text form: zero differences on files CPython
-// accepts, and every file CPython rejects is rejected.
+// accepts, and every file CPython rejects is rejected. With -short it takes
+// a sample of about 1,500 files.
 func TestCPythonDifferential(t *testing.T) {
 	py, major, minor, stdlib := findPython(t)
 	root := stdlib
 	if dir := os.Getenv("PYAST_DIFF_DIR"); dir != "" {
 		root = dir
 	}
+	files := pyFiles(t, root)
+	if testing.Short() && len(files) > 1500 {
+		step := len(files) / 1500
+		var sample []string
+		for i := 0; i < len(files); i += step {
+			sample = append(sample, files[i])
+		}
+		files = sample
+	}
+	differential(t, py, major, minor, files)
+}
+
+// TestCPythonCases runs the differential test on the hand-written cases in
+// testdata/cases: valid code and code CPython rejects (bad_*.py).
+func TestCPythonCases(t *testing.T) {
+	py, major, minor, _ := findPython(t)
+	files := pyFiles(t, filepath.Join("testdata", "cases"))
+	rejected := differential(t, py, major, minor, files)
+	bad := 0
+	for _, f := range files {
+		if strings.HasPrefix(filepath.Base(f), "bad_") {
+			bad++
+		}
+	}
+	if rejected != bad {
+		t.Errorf("CPython rejected %d case files, want the %d named bad_*.py", rejected, bad)
+	}
+}
+
+func pyFiles(t *testing.T, root string) []string {
+	t.Helper()
 	var files []string
 	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -58,18 +90,17 @@ func TestCPythonDifferential(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if testing.Short() && len(files) > 1500 {
-		sort.Strings(files)
-		step := len(files) / 1500
-		var sample []string
-		for i := 0; i < len(files); i += step {
-			sample = append(sample, files[i])
-		}
-		files = sample
-	}
 	if len(files) == 0 {
 		t.Fatalf("no .py files under %s", root)
 	}
+	sort.Strings(files)
+	return files
+}
+
+// differential compares our trees with CPython's for files, running one
+// astdump.py per core, and returns how many files CPython rejected.
+func differential(t *testing.T, py string, major, minor int, files []string) int {
+	t.Helper()
 	omit := major == 3 && minor < 12
 	workers := runtime.NumCPU()
 	var (
@@ -81,6 +112,10 @@ func TestCPythonDifferential(t *testing.T) {
 		mu.Lock()
 		failures = append(failures, msg)
 		mu.Unlock()
+	}
+	script, err := filepath.Abs(filepath.Join("testdata", "astdump.py"))
+	if err != nil {
+		t.Fatal(err)
 	}
 	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
@@ -94,7 +129,7 @@ func TestCPythonDifferential(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			cmd := exec.Command(py, filepath.Join("testdata", "astdump.py"))
+			cmd := exec.Command(py, script)
 			cmd.Stdin = strings.NewReader(strings.Join(chunk, "\n") + "\n")
 			cmd.Stderr = os.Stderr
 			out, err := cmd.StdoutPipe()
@@ -147,6 +182,7 @@ func TestCPythonDifferential(t *testing.T) {
 		}
 		t.Error(f)
 	}
+	return rejected
 }
 
 // compareWithCPython parses one file and compares it with CPython's dump,

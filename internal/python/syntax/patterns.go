@@ -73,7 +73,7 @@ func (p *parser) closedPattern() Pattern {
 		v := p.numberPattern()
 		return &MatchValue{Span: Span{v.Pos(), v.End()}, Value: v}
 	case STRING:
-		v := p.literalString()
+		v := p.strings()
 		return &MatchValue{Span: Span{v.Pos(), v.End()}, Value: v}
 	case kwNone, kwTrue, kwFalse:
 		c := p.atom().(*Constant)
@@ -130,17 +130,6 @@ func (p *parser) closedPattern() Pattern {
 	}
 	p.fail(p.tok.pos, "invalid syntax")
 	return nil
-}
-
-// literalString parses the strings of a literal pattern; f-strings are not
-// literals.
-func (p *parser) literalString() Expr {
-	v := p.strings()
-	switch v.(type) {
-	case *JoinedStr, *TemplateStr:
-		p.fail(v.Pos(), "patterns may only match literals and attribute lookups")
-	}
-	return v
 }
 
 // numberPattern parses a signed number or a complex literal `a + bj`.
@@ -221,7 +210,7 @@ func (p *parser) mappingKey() Expr {
 	case NUMBER, MINUS:
 		return p.numberPattern()
 	case STRING:
-		return p.literalString()
+		return p.strings()
 	case kwNone, kwTrue, kwFalse:
 		return p.atom()
 	case NAME:

@@ -1,0 +1,2 @@
+x = (a := 1 for a in b)
+with a as f(): pass
