@@ -813,6 +813,6 @@ func (p *parser) parameters(closing Kind, annotations bool) *Arguments {
 	if sawStar && a.Vararg == nil && len(a.KwOnlyArgs) == 0 {
 		p.fail(p.tok.pos, "named arguments must follow bare *")
 	}
-	a.Span.To = p.prevEnd
+	a.Span.To = max(p.prevEnd, a.Span.From) // an empty list is empty at the closing token
 	return a
 }

@@ -3,6 +3,7 @@ package syntax
 import (
 	"fmt"
 	"sort"
+	"strings"
 )
 
 // DefaultMaxFileSize is the size above which files are not parsed.
@@ -64,6 +65,7 @@ func ParseFile(name string, src []byte, opts *Options) (*File, error) {
 	f.lines = lineStarts(text)
 	p := &parser{file: f, errs: &f.Errors}
 	p.s.init(text, p.fail, &f.Comments)
+	p.s.lines = f.lines
 	p.fileInput()
 	sort.SliceStable(f.Errors, func(i, j int) bool { return f.Errors[i].Pos.Offset < f.Errors[j].Pos.Offset })
 	return f, f.Errors.Err()
@@ -238,6 +240,7 @@ func (p *parser) recoverTo(stmts *[]Stmt) {
 	if !ok {
 		panic(r)
 	}
+	b = p.unclosed(b)
 	p.record(b.pos, b.msg)
 	from := p.tok.pos
 	if b.pos < from {
@@ -247,6 +250,20 @@ func (p *parser) recoverTo(stmts *[]Stmt) {
 	if stmts != nil {
 		*stmts = append(*stmts, &BadStmt{Span{from, max(from, p.prevEnd)}})
 	}
+}
+
+// unclosed blames a generic syntax error on a line after an open bracket
+// on that bracket, as CPython does: the bracket is the likelier mistake.
+func (p *parser) unclosed(b bailout) bailout {
+	n := len(p.s.stack)
+	if n == 0 || !(b.msg == "invalid syntax" || strings.HasPrefix(b.msg, "expected '")) {
+		return b
+	}
+	open := p.s.stackPos[n-1]
+	if p.file.Line(b.pos) <= p.file.Line(open) {
+		return b
+	}
+	return bailout{open, fmt.Sprintf("'%c' was never closed", p.s.stack[n-1])}
 }
 
 // sync moves past the line holding the error (or the current token) so that

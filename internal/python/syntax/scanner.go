@@ -2,6 +2,7 @@ package syntax
 
 import (
 	"fmt"
+	"sort"
 	"unicode"
 	"unicode/utf8"
 
@@ -32,6 +33,7 @@ type scanner struct {
 	started  bool  // some token was delivered on the current logical line
 
 	comments *[]Comment
+	lines    []Pos             // line starts, for messages; computed when first needed
 	nfkc     map[string]string // cache of normalized non-ASCII identifiers
 }
 
@@ -100,13 +102,10 @@ func (s *scanner) skipNewline() {
 }
 
 func (s *scanner) lineOf(off int) int {
-	n := 1
-	for i := 0; i < off && i < len(s.src); i++ {
-		if s.src[i] == '\n' || (s.src[i] == '\r' && (i+1 >= len(s.src) || s.src[i+1] != '\n')) {
-			n++
-		}
+	if s.lines == nil {
+		s.lines = lineStarts(s.src)
 	}
-	return n
+	return sort.Search(len(s.lines), func(i int) bool { return s.lines[i] > Pos(off) })
 }
 
 // indentation handles the start of a logical line: blank and comment lines

@@ -172,6 +172,7 @@ func (p *parser) fieldExpr(from, to Pos) Expr {
 	sp.s.atBOL = false
 	sp.s.off = int(from)
 	sp.s.nfkc = p.s.nfkc
+	sp.s.lines = p.s.lines
 	if sp.depth > maxDepth {
 		sp.fail(from, "too many nested expressions or statements")
 	}
