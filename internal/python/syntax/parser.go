@@ -323,7 +323,11 @@ func (p *parser) statementInto(stmts []Stmt) (out []Stmt) {
 	out = stmts
 	defer p.recoverTo(&out)
 	if p.tok.kind == INDENT {
-		p.record(p.tok.pos, "unexpected indent")
+		// After a statement that failed (often a compound statement's
+		// header), the indented block is its body: no second error.
+		if n := len(out); n == 0 || !isBad(out[n-1]) {
+			p.record(p.tok.pos, "unexpected indent")
+		}
 		p.next()
 		for p.tok.kind != DEDENT && p.tok.kind != EOF {
 			out = p.statementInto(out)
@@ -336,6 +340,11 @@ func (p *parser) statementInto(stmts []Stmt) (out []Stmt) {
 		return out
 	}
 	return p.statement(out)
+}
+
+func isBad(s Stmt) bool {
+	_, ok := s.(*BadStmt)
+	return ok
 }
 
 // block parses the `: suite` of a compound statement.
