@@ -1,0 +1,555 @@
+package fastapi
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/fastapi-audit/fastapi-audit/internal/python/semantic"
+	"github.com/fastapi-audit/fastapi-audit/internal/python/syntax"
+)
+
+// Options tune the model.
+type Options struct {
+	// AuthDependencies names extra callables that authenticate (qualified
+	// names or bare function names), from the auth-dependencies setting.
+	AuthDependencies []string
+}
+
+// Build makes the FastAPI model of a program.
+func Build(prog *semantic.Program, opts Options) *Model {
+	m := &Model{
+		Prog:        prog,
+		routerBySym: map[*semantic.Symbol]*Router{},
+		schemeBySym: map[*semantic.Symbol]*Scheme{},
+		funcByNode:  map[*syntax.FunctionDef]*semantic.Function{},
+		deps:        map[depKey]*depInfo{},
+		depCache:    map[depCacheKey]*Dependency{},
+		authNames:   map[string]bool{},
+	}
+	for _, n := range opts.AuthDependencies {
+		m.authNames[n] = true
+	}
+	for _, f := range prog.Functions() {
+		m.funcByNode[f.Node] = f
+	}
+	for _, mod := range prog.Modules {
+		m.walk(mod, mod.Scope, mod.File.Body, nil, m.collectObjects)
+	}
+	for _, mod := range prog.Modules {
+		m.walk(mod, mod.Scope, mod.File.Body, nil, m.collectUses)
+	}
+	m.resolveEndpoints()
+	return m
+}
+
+// stmtFunc is called for each statement with the scope it runs in and the
+// innermost loop around it.
+type stmtFunc func(mod *semantic.Module, s *semantic.Scope, st syntax.Stmt, loop *syntax.For)
+
+// walk visits statements in source order, entering compound statements,
+// functions and classes with their scopes.
+func (m *Model) walk(mod *semantic.Module, s *semantic.Scope, body []syntax.Stmt, loop *syntax.For, fn stmtFunc) {
+	for _, st := range body {
+		fn(mod, s, st, loop)
+		switch n := st.(type) {
+		case *syntax.FunctionDef:
+			if f := m.funcByNode[n]; f != nil {
+				m.walk(mod, f.Scope, n.Body, nil, fn)
+			}
+		case *syntax.ClassDef:
+			if c := m.Prog.Class(s.Qual + "." + n.Name.Name); c != nil && c.Node == n {
+				m.walk(mod, c.Scope, n.Body, nil, fn)
+			}
+		case *syntax.If:
+			m.walk(mod, s, n.Body, loop, fn)
+			m.walk(mod, s, n.Orelse, loop, fn)
+		case *syntax.For:
+			m.walk(mod, s, n.Body, n, fn)
+			m.walk(mod, s, n.Orelse, loop, fn)
+		case *syntax.While:
+			m.walk(mod, s, n.Body, loop, fn)
+			m.walk(mod, s, n.Orelse, loop, fn)
+		case *syntax.With:
+			m.walk(mod, s, n.Body, loop, fn)
+		case *syntax.Try:
+			m.walk(mod, s, n.Body, loop, fn)
+			for _, h := range n.Handlers {
+				m.walk(mod, s, h.Body, loop, fn)
+			}
+			m.walk(mod, s, n.Orelse, loop, fn)
+			m.walk(mod, s, n.Finalbody, loop, fn)
+		case *syntax.Match:
+			for _, c := range n.Cases {
+				m.walk(mod, s, c.Body, loop, fn)
+			}
+		}
+	}
+}
+
+func (m *Model) diag(mod *semantic.Module, n syntax.Node, format string, args ...any) {
+	m.Diagnostics = append(m.Diagnostics, Diagnostic{Module: mod, Node: n, Msg: fmt.Sprintf(format, args...)})
+}
+
+// collectObjects finds the apps, routers and security schemes assigned to
+// variables.
+func (m *Model) collectObjects(mod *semantic.Module, s *semantic.Scope, st syntax.Stmt, _ *syntax.For) {
+	var target syntax.Expr
+	var value syntax.Expr
+	switch n := st.(type) {
+	case *syntax.Assign:
+		if len(n.Targets) == 1 {
+			target, value = n.Targets[0], n.Value
+		}
+	case *syntax.AnnAssign:
+		target, value = n.Target, n.Value
+	}
+	name, ok := target.(*syntax.Name)
+	call, isCall := value.(*syntax.Call)
+	if !ok || !isCall {
+		return
+	}
+	sym := s.Names[name.ID]
+	if sym == nil {
+		return
+	}
+	class := m.Prog.Qualify(s, call.Func)
+	if class == "" {
+		return
+	}
+	qual := s.Qual + "." + name.ID
+	if short := fastapiName(class); short != "" && schemeClasses[short] {
+		sc := &Scheme{Name: name.ID, Qual: qual, Class: class, AutoError: true, Module: mod, Node: call}
+		if kw := keyword(call, "auto_error"); kw != nil && isFalse(kw) {
+			sc.AutoError = false
+		}
+		m.Schemes = append(m.Schemes, sc)
+		m.schemeBySym[sym] = sc
+		return
+	}
+	isApp := m.Prog.IsSubclass(class, appClasses...)
+	if !isApp && !m.Prog.IsSubclass(class, routerClasses...) {
+		return
+	}
+	r := &Router{Name: qual, Module: mod, Scope: s, Node: call, Class: class, IsApp: isApp,
+		Settings: map[string]syntax.Expr{}, kwargs: map[string]*syntax.Keyword{}}
+	for _, kw := range call.Keywords {
+		if kw.Arg != nil {
+			r.Settings[kw.Arg.Name] = kw.Value
+			r.kwargs[kw.Arg.Name] = kw
+		}
+	}
+	if p, ok := r.Settings["prefix"]; ok {
+		r.Prefix, _ = m.constString(s, p)
+	}
+	r.Tags = m.stringList(s, r.Settings["tags"])
+	// A subclass may add dependencies or a prefix in its __init__.
+	if init := m.Prog.Method(class, "__init__"); init != nil {
+		m.superInitDeps(r, init)
+	}
+	if deps, ok := r.Settings["dependencies"]; ok {
+		r.Deps = append(r.Deps, m.dependencyList(mod, s, deps)...)
+	}
+	if mw, ok := r.Settings["middleware"]; ok {
+		m.middlewareList(r, mod, s, mw)
+	}
+	m.Routers = append(m.Routers, r)
+	m.routerBySym[sym] = r
+}
+
+// superInitDeps reads the dependencies and prefix a router subclass passes to
+// super().__init__.
+func (m *Model) superInitDeps(r *Router, init *semantic.Function) {
+	for _, c := range init.Calls(m.Prog) {
+		a, ok := c.Node.Func.(*syntax.Attribute)
+		if !ok || a.Attr.Name != "__init__" {
+			continue
+		}
+		if inner, ok := a.Value.(*syntax.Call); !ok || m.Prog.Qualify(init.Scope, inner.Func) != "super" {
+			continue
+		}
+		if deps := keyword(c.Node, "dependencies"); deps != nil {
+			r.Deps = append(r.Deps, m.dependencyList(init.Module, init.Scope, deps)...)
+		}
+		if p := keyword(c.Node, "prefix"); p != nil && r.Prefix == "" {
+			r.Prefix, _ = m.constString(init.Scope, p)
+		}
+	}
+}
+
+// routerOf returns the router an expression refers to: a variable holding
+// one, or a call to a factory function that returns one.
+func (m *Model) routerOf(s *semantic.Scope, e syntax.Expr) *Router {
+	return m.routerOfDepth(s, e, 0)
+}
+
+func (m *Model) routerOfDepth(s *semantic.Scope, e syntax.Expr, depth int) *Router {
+	if depth > 8 || e == nil {
+		return nil
+	}
+	if a, ok := e.(*syntax.Attribute); ok && a.Attr.Name == "router" {
+		// app.router is the app's own router.
+		if r := m.routerOfDepth(s, a.Value, depth+1); r != nil {
+			return r
+		}
+	}
+	if call, ok := e.(*syntax.Call); ok {
+		if f := m.Prog.Func(m.Prog.Qualify(s, call.Func)); f != nil {
+			return m.returnedRouter(f, depth)
+		}
+		return nil
+	}
+	sym, sc := m.Prog.ResolveScope(s, e)
+	if sym == nil {
+		return nil
+	}
+	if r := m.routerBySym[sym]; r != nil {
+		return r
+	}
+	if v := sym.Value(); v != nil && sym.Kind == semantic.VarSym && sc != nil {
+		return m.routerOfDepth(sc, v, depth+1)
+	}
+	return nil
+}
+
+// returnedRouter finds the router a factory function returns.
+func (m *Model) returnedRouter(f *semantic.Function, depth int) *Router {
+	var found *Router
+	for _, st := range f.Node.Body {
+		syntax.Inspect(st, func(n syntax.Node) bool {
+			switch n := n.(type) {
+			case *syntax.FunctionDef, *syntax.ClassDef, *syntax.Lambda:
+				return false
+			case *syntax.Return:
+				if found == nil && n.Value != nil {
+					found = m.routerOfDepth(f.Scope, n.Value, depth+1)
+				}
+			}
+			return found == nil
+		})
+	}
+	return found
+}
+
+// collectUses finds routes, includes, mounts, middleware and exception
+// handlers.
+func (m *Model) collectUses(mod *semantic.Module, s *semantic.Scope, st syntax.Stmt, loop *syntax.For) {
+	switch n := st.(type) {
+	case *syntax.FunctionDef:
+		for _, d := range n.Decorators {
+			call, ok := d.(*syntax.Call)
+			if !ok {
+				continue
+			}
+			attr, ok := call.Func.(*syntax.Attribute)
+			if !ok {
+				continue
+			}
+			r := m.routerOf(s, attr.Value)
+			if r == nil {
+				continue
+			}
+			m.decorator(mod, s, r, attr.Attr.Name, call, m.funcByNode[n], loop)
+		}
+	case *syntax.ExprStmt:
+		call, ok := n.Value.(*syntax.Call)
+		if !ok {
+			return
+		}
+		// app.get("/x")(handler) and friends.
+		if inner, ok := call.Func.(*syntax.Call); ok && len(call.Args) == 1 {
+			if attr, ok := inner.Func.(*syntax.Attribute); ok {
+				if r := m.routerOf(s, attr.Value); r != nil {
+					m.decorator(mod, s, r, attr.Attr.Name, inner, m.funcOf(s, call.Args[0]), loop)
+				}
+			}
+			return
+		}
+		attr, ok := call.Func.(*syntax.Attribute)
+		if !ok {
+			return
+		}
+		r := m.routerOf(s, attr.Value)
+		if r == nil {
+			return
+		}
+		m.method(mod, s, r, attr.Attr.Name, call, loop)
+	}
+}
+
+// funcOf resolves an expression naming a program function.
+func (m *Model) funcOf(s *semantic.Scope, e syntax.Expr) *semantic.Function {
+	if sym := m.Prog.Resolve(s, e); sym != nil && sym.Kind == semantic.FuncSym {
+		return sym.Func
+	}
+	return nil
+}
+
+// decorator handles @router.<name>(...) on handler.
+func (m *Model) decorator(mod *semantic.Module, s *semantic.Scope, r *Router, name string, call *syntax.Call, handler *semantic.Function, loop *syntax.For) {
+	switch {
+	case routeMethods[name] != "":
+		m.addRoute(mod, s, r, []string{routeMethods[name]}, call, arg(call, 0, "path"), handler, loop)
+	case name == "api_route":
+		m.addRoute(mod, s, r, m.methodsArg(s, call), call, arg(call, 0, "path"), handler, loop)
+	case name == "websocket" || name == "websocket_route":
+		m.addRoute(mod, s, r, []string{"WEBSOCKET"}, call, arg(call, 0, "path"), handler, loop)
+	case name == "middleware":
+		r.Middleware = append(r.Middleware, &Middleware{Func: handler, Module: mod, Node: call, Kwargs: map[string]syntax.Expr{}})
+	case name == "exception_handler":
+		exc := ""
+		if e := arg(call, 0, "exc_class_or_status_code"); e != nil {
+			exc = m.exprName(s, e)
+		}
+		r.Handlers = append(r.Handlers, &ExceptionHandler{Exception: exc, Func: handler, Module: mod, Node: call})
+	}
+}
+
+// method handles a call statement router.<name>(...).
+func (m *Model) method(mod *semantic.Module, s *semantic.Scope, r *Router, name string, call *syntax.Call, loop *syntax.For) {
+	switch name {
+	case "include_router":
+		child := m.routerOf(s, arg(call, 0, "router"))
+		if child == nil {
+			if e := arg(call, 0, "router"); e != nil {
+				m.diag(mod, call, "include_router of %s: the router could not be resolved statically", exprText(mod, e))
+			}
+			return
+		}
+		inc := &Include{Parent: r, Child: child, Module: mod, Node: call, PrefixKnown: true}
+		if p := keyword(call, "prefix"); p != nil {
+			inc.Prefix, inc.PrefixKnown = m.constString(s, p)
+			if !inc.PrefixKnown {
+				m.diag(mod, p, "include_router prefix %s is not a constant", exprText(mod, p))
+			}
+		}
+		inc.Tags = m.stringList(s, keyword(call, "tags"))
+		if deps := keyword(call, "dependencies"); deps != nil {
+			inc.Deps = m.dependencyList(mod, s, deps)
+		}
+		r.Includes = append(r.Includes, inc)
+		child.IncludedBy = append(child.IncludedBy, inc)
+	case "mount":
+		child := m.routerOf(s, arg(call, 1, "app"))
+		path, _ := m.constString(s, arg(call, 0, "path"))
+		if child == nil {
+			return // static files and other ASGI apps
+		}
+		mt := &Mount{Parent: r, Child: child, Path: path, Module: mod, Node: call}
+		r.Mounts = append(r.Mounts, mt)
+		child.MountedBy = append(child.MountedBy, mt)
+	case "add_api_route":
+		handler := m.funcOf(s, arg(call, 1, "endpoint"))
+		methods := m.methodsArg(s, call)
+		m.addRoute(mod, s, r, methods, call, arg(call, 0, "path"), handler, loop)
+	case "add_api_websocket_route", "add_websocket_route":
+		m.addRoute(mod, s, r, []string{"WEBSOCKET"}, call, arg(call, 0, "path"), m.funcOf(s, arg(call, 1, "endpoint")), loop)
+	case "add_middleware":
+		mw := &Middleware{Class: m.Prog.Qualify(s, arg(call, 0, "middleware_class")), Module: mod, Node: call, Kwargs: map[string]syntax.Expr{}}
+		for _, kw := range call.Keywords {
+			if kw.Arg != nil {
+				mw.Kwargs[kw.Arg.Name] = kw.Value
+			}
+		}
+		r.Middleware = append(r.Middleware, mw)
+	case "add_exception_handler":
+		exc := ""
+		if e := arg(call, 0, "exc_class_or_status_code"); e != nil {
+			exc = m.exprName(s, e)
+		}
+		r.Handlers = append(r.Handlers, &ExceptionHandler{Exception: exc, Func: m.funcOf(s, arg(call, 1, "handler")), Module: mod, Node: call})
+	}
+}
+
+// middlewareList reads FastAPI(middleware=[Middleware(Cls, **options), ...]).
+func (m *Model) middlewareList(r *Router, mod *semantic.Module, s *semantic.Scope, e syntax.Expr) {
+	for _, el := range elements(e) {
+		call, ok := el.(*syntax.Call)
+		if !ok {
+			continue
+		}
+		mw := &Middleware{Class: m.Prog.Qualify(s, arg(call, 0, "cls")), Module: mod, Node: call, Kwargs: map[string]syntax.Expr{}}
+		for _, kw := range call.Keywords {
+			if kw.Arg != nil {
+				mw.Kwargs[kw.Arg.Name] = kw.Value
+			}
+		}
+		r.Middleware = append(r.Middleware, mw)
+	}
+}
+
+// addRoute records a route declared on r.
+func (m *Model) addRoute(mod *semantic.Module, s *semantic.Scope, r *Router, methods []string, call *syntax.Call, pathExpr syntax.Expr, handler *semantic.Function, loop *syntax.For) {
+	rt := &Route{Router: r, Methods: methods, Handler: handler, Module: mod, Node: call, Kwargs: map[string]syntax.Expr{}}
+	rt.Path, rt.PathKnown = m.constString(s, pathExpr)
+	if !rt.PathKnown {
+		where := ""
+		if loop != nil {
+			where = " (made in a loop)"
+		}
+		m.diag(mod, call, "route path %s is not a constant%s; it is listed as written", exprText(mod, pathExpr), where)
+		if pathExpr != nil {
+			rt.Path = "<" + exprText(mod, pathExpr) + ">"
+		}
+	}
+	for _, kw := range call.Keywords {
+		if kw.Arg != nil {
+			rt.Kwargs[kw.Arg.Name] = kw.Value
+		}
+	}
+	rt.ResponseModel = rt.Kwargs["response_model"]
+	rt.ResponseClass = rt.Kwargs["response_class"]
+	rt.StatusCode = rt.Kwargs["status_code"]
+	if deps, ok := rt.Kwargs["dependencies"]; ok {
+		rt.Deps = m.dependencyList(mod, s, deps)
+	}
+	if handler == nil {
+		m.diag(mod, call, "route handler could not be resolved")
+	}
+	r.Routes = append(r.Routes, rt)
+}
+
+// methodsArg reads methods=[...] of api_route and add_api_route (default GET).
+func (m *Model) methodsArg(s *semantic.Scope, call *syntax.Call) []string {
+	e := keyword(call, "methods")
+	if e == nil {
+		return []string{"GET"}
+	}
+	var out []string
+	for _, v := range m.stringList(s, e) {
+		out = append(out, strings.ToUpper(v))
+	}
+	if len(out) == 0 {
+		return []string{"GET"}
+	}
+	return out
+}
+
+// constString evaluates a string constant: literals, f-strings and
+// concatenations of constants, and names bound once to such values
+// (settings.API_V1_STR included, when the settings class declares it).
+func (m *Model) constString(s *semantic.Scope, e syntax.Expr) (string, bool) {
+	return m.constStringDepth(s, e, 0)
+}
+
+func (m *Model) constStringDepth(s *semantic.Scope, e syntax.Expr, depth int) (string, bool) {
+	if e == nil || depth > 8 {
+		return "", false
+	}
+	switch e := e.(type) {
+	case *syntax.Constant:
+		if e.Kind == syntax.ConstStr {
+			return e.Value, true
+		}
+	case *syntax.JoinedStr:
+		var b strings.Builder
+		for _, v := range e.Values {
+			switch v := v.(type) {
+			case *syntax.Constant:
+				b.WriteString(v.Value)
+			case *syntax.FormattedValue:
+				if v.FormatSpec != nil || v.Conversion >= 0 {
+					return "", false
+				}
+				str, ok := m.constStringDepth(s, v.Value, depth+1)
+				if !ok {
+					return "", false
+				}
+				b.WriteString(str)
+			}
+		}
+		return b.String(), true
+	case *syntax.BinOp:
+		if e.Op != syntax.Add {
+			return "", false
+		}
+		l, ok1 := m.constStringDepth(s, e.Left, depth+1)
+		r, ok2 := m.constStringDepth(s, e.Right, depth+1)
+		return l + r, ok1 && ok2
+	case *syntax.Name, *syntax.Attribute:
+		sym, sc := m.Prog.ResolveScope(s, e)
+		if sym != nil && sym.Kind == semantic.VarSym && sym.Value() != nil && sc != nil {
+			return m.constStringDepth(sc, sym.Value(), depth+1)
+		}
+		// settings.X where settings = Settings(): the class field's default.
+		if a, ok := e.(*syntax.Attribute); ok {
+			if cls := m.Prog.Class(m.Prog.TypeOf(s, a.Value)); cls != nil {
+				if f := cls.Scope.Names[a.Attr.Name]; f != nil && f.Value() != nil {
+					return m.constStringDepth(cls.Scope, f.Value(), depth+1)
+				}
+			}
+		}
+	}
+	return "", false
+}
+
+// stringList evaluates a list or tuple of string constants.
+func (m *Model) stringList(s *semantic.Scope, e syntax.Expr) []string {
+	var out []string
+	for _, el := range elements(e) {
+		if v, ok := m.constString(s, el); ok {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// exprName names an expression for people: its qualified name, or its text.
+func (m *Model) exprName(s *semantic.Scope, e syntax.Expr) string {
+	if q := m.Prog.Qualify(s, e); q != "" {
+		return q
+	}
+	return exprText(s.Module, e)
+}
+
+// elements returns the items of a list, tuple or set display.
+func elements(e syntax.Expr) []syntax.Expr {
+	switch e := e.(type) {
+	case *syntax.List:
+		return e.Elts
+	case *syntax.Tuple:
+		return e.Elts
+	case *syntax.Set:
+		return e.Elts
+	}
+	return nil
+}
+
+// keyword returns the value of a call's keyword argument, or nil.
+func keyword(call *syntax.Call, name string) syntax.Expr {
+	for _, kw := range call.Keywords {
+		if kw.Arg != nil && kw.Arg.Name == name {
+			return kw.Value
+		}
+	}
+	return nil
+}
+
+// arg returns a call's positional argument i, or the keyword argument name.
+func arg(call *syntax.Call, i int, name string) syntax.Expr {
+	if call == nil {
+		return nil
+	}
+	if i < len(call.Args) {
+		if _, star := call.Args[i].(*syntax.Starred); !star {
+			return call.Args[i]
+		}
+	}
+	return keyword(call, name)
+}
+
+func isFalse(e syntax.Expr) bool {
+	c, ok := e.(*syntax.Constant)
+	return ok && c.Kind == syntax.ConstFalse
+}
+
+// exprText is the source text of an expression, shortened for messages.
+func exprText(mod *semantic.Module, e syntax.Expr) string {
+	if e == nil || mod == nil {
+		return ""
+	}
+	t := mod.File.Text(e)
+	if len(t) > 80 {
+		t = t[:77] + "..."
+	}
+	return t
+}

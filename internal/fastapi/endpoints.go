@@ -1,0 +1,166 @@
+package fastapi
+
+import (
+	"strings"
+)
+
+// maxIncludeDepth bounds include and mount chains (cycles in hostile code).
+const maxIncludeDepth = 32
+
+// resolveEndpoints walks every tree of includes and mounts from its root and
+// records each route at the full path it is served on.
+func (m *Model) resolveEndpoints() {
+	for _, r := range m.Routers {
+		if len(r.IncludedBy) > 0 || len(r.MountedBy) > 0 {
+			continue
+		}
+		app := r
+		if !r.IsApp {
+			app = nil
+			if len(r.Routes) > 0 || len(r.Includes) > 0 {
+				m.diag(r.Module, r.Node, "router %s is not included in any app found; its routes are listed with their own prefix", shortName(r.Name))
+			}
+		}
+		m.visit(r, app, "", nil, nil, map[*Router]bool{}, 0)
+	}
+}
+
+// visit records the routes of router r reached with the given path prefix,
+// dependencies and include chain, then descends into its includes and mounts.
+func (m *Model) visit(r *Router, app *Router, prefix string, deps []*Dependency, chain []*Include, onPath map[*Router]bool, depth int) {
+	if onPath[r] || depth > maxIncludeDepth {
+		m.diag(r.Module, r.Node, "router %s includes itself; the cycle is not followed", shortName(r.Name))
+		return
+	}
+	onPath[r] = true
+	defer delete(onPath, r)
+	base := prefix + r.Prefix
+	rdeps := append(append([]*Dependency(nil), deps...), r.Deps...)
+	for _, rt := range r.Routes {
+		m.addEndpoint(rt, app, base+rt.Path, rdeps, chain)
+	}
+	for _, inc := range r.Includes {
+		next := append(append([]*Dependency(nil), rdeps...), inc.Deps...)
+		m.visit(inc.Child, app, base+inc.Prefix, next, append(append([]*Include(nil), chain...), inc), onPath, depth+1)
+	}
+	for _, mt := range r.Mounts {
+		// A mounted app is separate: the parent's dependencies do not apply.
+		m.visit(mt.Child, app, base+mt.Path, nil, chain, onPath, depth+1)
+	}
+}
+
+func (m *Model) addEndpoint(rt *Route, app *Router, full string, deps []*Dependency, chain []*Include) {
+	e := &Endpoint{Route: rt, App: app, FullPath: full, Chain: chain}
+	e.Deps = append(append([]*Dependency(nil), deps...), rt.Deps...)
+	if rt.Params == nil && rt.Handler != nil {
+		rt.Params = m.params(rt.Handler, false, pathParams(full), 0)
+	}
+	for _, p := range rt.Params {
+		if p.Dep != nil {
+			e.Deps = append(e.Deps, p.Dep)
+		}
+	}
+	for _, d := range e.Deps {
+		if e.Auth == nil && d.Authenticates() {
+			e.Auth = authChain(d, 0)
+		}
+		collectAuthz(d, &e.Authz, map[*Dependency]bool{}, 0)
+		collectScopes(d, &e.Scopes, 0)
+	}
+	m.Endpoints = append(m.Endpoints, e)
+}
+
+// authChain follows an authenticating dependency down to where the
+// authentication happens: the first dependency none of whose own
+// dependencies authenticates.
+func authChain(d *Dependency, depth int) []*Dependency {
+	chain := []*Dependency{d}
+	if depth > maxDepDepth {
+		return chain
+	}
+	for _, sub := range d.Sub {
+		if sub.Authenticates() {
+			return append(chain, authChain(sub, depth+1)...)
+		}
+	}
+	return chain
+}
+
+// collectAuthz lists the dependencies that perform an authorization check
+// themselves (not only through one they depend on).
+func collectAuthz(d *Dependency, out *[]*Dependency, seen map[*Dependency]bool, depth int) {
+	if seen[d] || depth > maxDepDepth || !d.Authorizes() {
+		return
+	}
+	seen[d] = true
+	own := len(d.Scopes) > 0
+	for _, sub := range d.Sub {
+		if !sub.Authorizes() {
+			continue
+		}
+		collectAuthz(sub, out, seen, depth+1)
+	}
+	if own || !anyAuthorizes(d.Sub) {
+		*out = append(*out, d)
+	}
+}
+
+func anyAuthorizes(deps []*Dependency) bool {
+	for _, d := range deps {
+		if d.Authorizes() {
+			return true
+		}
+	}
+	return false
+}
+
+func collectScopes(d *Dependency, out *[]string, depth int) {
+	if depth > maxDepDepth {
+		return
+	}
+	for _, s := range d.Scopes {
+		if !contains(*out, s) {
+			*out = append(*out, s)
+		}
+	}
+	for _, sub := range d.Sub {
+		collectScopes(sub, out, depth+1)
+	}
+}
+
+func contains(l []string, s string) bool {
+	for _, x := range l {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// AuthText describes an endpoint's authentication for people:
+// "CurrentUser > get_current_user > oauth2_scheme", or "none".
+func (e *Endpoint) AuthText() string {
+	if len(e.Auth) == 0 {
+		return "none"
+	}
+	names := make([]string, len(e.Auth))
+	for i, d := range e.Auth {
+		names[i] = d.Name()
+	}
+	return strings.Join(names, " > ")
+}
+
+// AuthzText lists an endpoint's authorization checks, or "none".
+func (e *Endpoint) AuthzText() string {
+	if len(e.Authz) == 0 && len(e.Scopes) == 0 {
+		return "none"
+	}
+	var parts []string
+	for _, d := range e.Authz {
+		parts = append(parts, d.Name())
+	}
+	if len(e.Scopes) > 0 {
+		parts = append(parts, "scopes="+strings.Join(e.Scopes, ","))
+	}
+	return strings.Join(parts, ", ")
+}

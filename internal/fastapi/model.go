@@ -1,0 +1,199 @@
+// Package fastapi builds the model of a FastAPI application from its
+// source: apps and routers, the include_router and mount tree with its
+// prefixes and dependencies, routes with their parameters classified as
+// FastAPI classifies them, the dependency graph, which dependencies
+// authenticate and which authorize, middleware, exception handlers and
+// app settings.
+package fastapi
+
+import (
+	"github.com/fastapi-audit/fastapi-audit/internal/python/semantic"
+	"github.com/fastapi-audit/fastapi-audit/internal/python/syntax"
+)
+
+// Model is the FastAPI view of a program.
+type Model struct {
+	Prog        *semantic.Program
+	Routers     []*Router   // every FastAPI app and APIRouter, in source order
+	Endpoints   []*Endpoint // every route as served: one per path it is reachable at
+	Schemes     []*Scheme   // security scheme instances
+	Diagnostics []Diagnostic
+
+	routerBySym map[*semantic.Symbol]*Router
+	schemeBySym map[*semantic.Symbol]*Scheme
+	funcByNode  map[*syntax.FunctionDef]*semantic.Function
+	deps        map[depKey]*depInfo
+	depCache    map[depCacheKey]*Dependency
+	authNames   map[string]bool
+}
+
+// Diagnostic is something the model could not resolve statically.
+type Diagnostic struct {
+	Module *semantic.Module
+	Node   syntax.Node
+	Msg    string
+}
+
+// Router is a FastAPI application or an APIRouter (or a subclass of either).
+type Router struct {
+	Name       string // qualified name of the variable holding it
+	Module     *semantic.Module
+	Scope      *semantic.Scope // scope the variable is bound in
+	Node       *syntax.Call    // the constructor call
+	Class      string          // qualified class name
+	IsApp      bool
+	Prefix     string
+	Tags       []string
+	Deps       []*Dependency            // dependencies= of the constructor (and of a subclass's __init__)
+	Settings   map[string]syntax.Expr   // constructor keyword arguments (debug, docs_url, ...)
+	Routes     []*Route                 // routes declared on it
+	Includes   []*Include               // routers included into it
+	Mounts     []*Mount                 // sub-applications mounted on it
+	Middleware []*Middleware            // add_middleware, middleware=[...], @app.middleware
+	Handlers   []*ExceptionHandler      // exception handlers
+	IncludedBy []*Include               // where it is included
+	MountedBy  []*Mount                 // where it is mounted
+	kwargs     map[string]*syntax.Keyword
+}
+
+// Include is `parent.include_router(child, prefix=..., dependencies=...)`.
+type Include struct {
+	Parent, Child *Router
+	Prefix        string
+	PrefixKnown   bool
+	Tags          []string
+	Deps          []*Dependency
+	Module        *semantic.Module
+	Node          *syntax.Call
+}
+
+// Mount is `app.mount(path, subapp)`.
+type Mount struct {
+	Parent, Child *Router
+	Path          string
+	Module        *semantic.Module
+	Node          *syntax.Call
+}
+
+// Middleware is one middleware added to an app.
+type Middleware struct {
+	Class  string                   // qualified class name, or "" for a function middleware
+	Func   *semantic.Function       // for @app.middleware("http")
+	Kwargs map[string]syntax.Expr   // options
+	Module *semantic.Module
+	Node   syntax.Node
+}
+
+// ExceptionHandler is one registered exception handler.
+type ExceptionHandler struct {
+	Exception string // qualified name of the exception class or status code text
+	Func      *semantic.Function
+	Module    *semantic.Module
+	Node      syntax.Node
+}
+
+// Route is a route as declared on a router.
+type Route struct {
+	Router        *Router
+	Methods       []string // upper case; WEBSOCKET for websocket routes
+	Path          string   // as declared, without router or include prefixes
+	PathKnown     bool     // false when the path is not a constant
+	Handler       *semantic.Function
+	Module        *semantic.Module
+	Node          syntax.Node // the decorator or add_api_route call
+	Deps          []*Dependency
+	Params        []*Param // the handler's parameters, classified
+	ResponseModel syntax.Expr
+	ResponseClass syntax.Expr
+	StatusCode    syntax.Expr
+	Kwargs        map[string]syntax.Expr
+}
+
+// Endpoint is a route as served: its full path from an app through every
+// include and mount, and everything that guards it.
+type Endpoint struct {
+	*Route
+	App      *Router // the app that serves it, nil when the router is not included in any app
+	FullPath string
+	Chain    []*Include    // includes from the app down to the route's router
+	Deps     []*Dependency // every dependency that runs, outermost first: app, includes, router, route, parameters
+	Auth     []*Dependency // the path from a top-level dependency to the one that authenticates; nil when none does
+	Authz    []*Dependency // dependencies that check roles, scopes or ownership
+	Scopes   []string      // scopes required through Security(..., scopes=)
+}
+
+// ParamKind is where FastAPI takes a parameter's value from.
+type ParamKind uint8
+
+// Parameter kinds.
+const (
+	QueryParam ParamKind = iota
+	PathParam
+	HeaderParam
+	CookieParam
+	BodyParam
+	FormParam
+	FileParam
+	DependencyParam
+	SpecialParam // Request, WebSocket, Response, BackgroundTasks, SecurityScopes
+)
+
+var paramKindNames = [...]string{"query", "path", "header", "cookie", "body", "form", "file", "dependency", "special"}
+
+func (k ParamKind) String() string { return paramKindNames[k] }
+
+// FromRequest reports whether FastAPI fills the parameter from the client's
+// request (everything but dependencies and special objects).
+func (k ParamKind) FromRequest() bool { return k < DependencyParam }
+
+// Param is a parameter of a route handler or dependency.
+type Param struct {
+	Name     string
+	Kind     ParamKind
+	Arg      *syntax.Arg
+	Type     string      // qualified name of the declared type (inner type of Optional/Annotated), if known
+	TypeExpr syntax.Expr // the declared type, without Annotated
+	Marker   *syntax.Call // Query(...), Path(...), Body(...), ... when given
+	Default  syntax.Expr
+	Dep      *Dependency // for DependencyParam
+}
+
+// Dependency is one use of a dependency: Depends(x) or Security(x, scopes=).
+type Dependency struct {
+	Node     syntax.Expr  // the Depends/Security call, or the annotation it came from
+	Callable string       // qualified name of what is called
+	Func     *semantic.Function // the function, method (__call__) or class __init__ that runs
+	Class    *semantic.Class
+	Scheme   *Scheme
+	Scopes   []string
+	Params   []*Param      // its own parameters, which FastAPI also fills from the request
+	Sub      []*Dependency // the dependencies of its parameters
+	Module   *semantic.Module
+	info     *depInfo
+}
+
+// Authenticates reports whether the dependency (or one it depends on)
+// rejects requests without valid credentials.
+func (d *Dependency) Authenticates() bool { return d.info != nil && d.info.authn }
+
+// Authorizes reports whether the dependency (or one it depends on) checks
+// roles, scopes or ownership.
+func (d *Dependency) Authorizes() bool { return d.info != nil && d.info.authz }
+
+// Name is a short name for the dependency, as people write it.
+func (d *Dependency) Name() string {
+	if d.Scheme != nil {
+		return d.Scheme.Name
+	}
+	return shortName(d.Callable)
+}
+
+// Scheme is an instance of a FastAPI security scheme class.
+type Scheme struct {
+	Name      string // variable name
+	Qual      string // qualified variable name
+	Class     string // e.g. fastapi.security.OAuth2PasswordBearer
+	AutoError bool   // false when auto_error=False: missing credentials give None
+	Module    *semantic.Module
+	Node      *syntax.Call
+}

@@ -1,0 +1,325 @@
+package fastapi
+
+import (
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/fastapi-audit/fastapi-audit/internal/python/semantic"
+	"github.com/fastapi-audit/fastapi-audit/internal/python/syntax"
+)
+
+// maxDepDepth bounds how deep dependency chains are followed.
+const maxDepDepth = 12
+
+var pathParamRE = regexp.MustCompile(`\{([A-Za-z_][A-Za-z0-9_]*)(?::[^}]*)?\}`)
+
+// pathParams returns the names of the {parameters} in a path.
+func pathParams(path string) map[string]bool {
+	out := map[string]bool{}
+	for _, m := range pathParamRE.FindAllStringSubmatch(path, -1) {
+		out[m[1]] = true
+	}
+	return out
+}
+
+// params classifies the parameters of a handler or dependency as FastAPI
+// does. skipSelf drops the first parameter of a method.
+func (m *Model) params(f *semantic.Function, skipSelf bool, path map[string]bool, depth int) []*Param {
+	if f == nil || depth > maxDepDepth {
+		return nil
+	}
+	a := f.Node.Args
+	positional := append(append([]*syntax.Arg(nil), a.PosOnlyArgs...), a.Args...)
+	defaults := map[*syntax.Arg]syntax.Expr{}
+	for i, d := range a.Defaults {
+		defaults[positional[len(positional)-len(a.Defaults)+i]] = d
+	}
+	for i, d := range a.KwDefaults {
+		if d != nil {
+			defaults[a.KwOnlyArgs[i]] = d
+		}
+	}
+	args := append(positional, a.KwOnlyArgs...)
+	if skipSelf && len(args) > 0 {
+		args = args[1:]
+	}
+	var out []*Param
+	for _, arg := range args {
+		out = append(out, m.param(f, arg, defaults[arg], path, depth))
+	}
+	return out
+}
+
+func (m *Model) param(f *semantic.Function, a *syntax.Arg, def syntax.Expr, path map[string]bool, depth int) *Param {
+	p := &Param{Name: a.Name.Name, Arg: a, Default: def, Kind: QueryParam}
+	scope := f.Outer
+	typ, metas, typScope := m.unwrapAnnotated(scope, a.Annotation)
+	p.TypeExpr = typ
+	if typ != nil {
+		p.Type = m.Prog.AnnotationType(typScope, typ)
+	}
+	var marker *syntax.Call
+	markerScope := scope
+	for _, meta := range metas {
+		if call, ok := meta.(*syntax.Call); ok {
+			if _, ok := markerKinds[fastapiName(m.Prog.Qualify(typScope, call.Func))]; ok {
+				marker, markerScope = call, typScope
+			}
+		}
+	}
+	if call, ok := def.(*syntax.Call); ok && marker == nil {
+		if _, ok := markerKinds[fastapiName(m.Prog.Qualify(scope, call.Func))]; ok {
+			marker = call
+		}
+	}
+	if marker != nil {
+		name := fastapiName(m.Prog.Qualify(markerScope, marker.Func))
+		p.Kind = markerKinds[name]
+		p.Marker = marker
+		if p.Kind == DependencyParam {
+			p.Dep = m.dependency(markerScope, marker, name == "Security", typ, typScope, path, depth+1)
+		}
+		return p
+	}
+	switch {
+	case specialTypes[fastapiName(p.Type)]:
+		p.Kind = SpecialParam
+	case m.isUploadFile(typScope, typ):
+		p.Kind = FileParam
+	case path[p.Name]:
+		p.Kind = PathParam
+	case m.isModel(p.Type):
+		p.Kind = BodyParam
+	case m.isContainer(typScope, typ):
+		p.Kind = BodyParam
+	}
+	return p
+}
+
+// unwrapAnnotated looks through Optional and X | None, resolves
+// annotation aliases (CurrentUser = Annotated[User, Depends(...)]) and
+// splits Annotated[T, meta...] into T and its metadata, with the scope they
+// are written in.
+func (m *Model) unwrapAnnotated(s *semantic.Scope, ann syntax.Expr) (syntax.Expr, []syntax.Expr, *semantic.Scope) {
+	for range maxDepDepth {
+		switch a := ann.(type) {
+		case *syntax.Name, *syntax.Attribute:
+			sym, sc := m.Prog.ResolveScope(s, a)
+			if sym != nil && sym.Kind == semantic.VarSym && sc != nil {
+				if v, ok := sym.Value().(*syntax.Subscript); ok {
+					ann, s = v, sc
+					continue
+				}
+			}
+			return ann, nil, s
+		case *syntax.Subscript:
+			switch m.Prog.Qualify(s, a.Value) {
+			case "typing.Annotated", "typing_extensions.Annotated":
+				t, ok := a.Slice.(*syntax.Tuple)
+				if !ok || len(t.Elts) == 0 {
+					return a.Slice, nil, s
+				}
+				inner, metas, sc := m.unwrapAnnotated(s, t.Elts[0])
+				return inner, append(metas, t.Elts[1:]...), sc
+			case "typing.Optional", "typing_extensions.Optional":
+				ann = a.Slice
+				continue
+			}
+			return ann, nil, s
+		case *syntax.BinOp:
+			if a.Op == syntax.BitOr && isNoneExpr(a.Right) {
+				ann = a.Left
+				continue
+			}
+			if a.Op == syntax.BitOr && isNoneExpr(a.Left) {
+				ann = a.Right
+				continue
+			}
+		}
+		return ann, nil, s
+	}
+	return ann, nil, s
+}
+
+func isNoneExpr(e syntax.Expr) bool {
+	c, ok := e.(*syntax.Constant)
+	return ok && c.Kind == syntax.ConstNone
+}
+
+// isModel reports whether a qualified class is a Pydantic model.
+func (m *Model) isModel(q string) bool {
+	return q != "" && m.Prog.IsSubclass(q, baseModelClasses...)
+}
+
+// isUploadFile reports UploadFile and collections of it.
+func (m *Model) isUploadFile(s *semantic.Scope, t syntax.Expr) bool {
+	if t == nil {
+		return false
+	}
+	if sub, ok := t.(*syntax.Subscript); ok {
+		if containerTypes[m.Prog.Qualify(s, sub.Value)] {
+			return m.isUploadFile(s, sub.Slice)
+		}
+	}
+	return fastapiName(m.Prog.AnnotationType(s, t)) == "UploadFile"
+}
+
+// isContainer reports list, dict and similar types, which FastAPI reads
+// from the body.
+func (m *Model) isContainer(s *semantic.Scope, t syntax.Expr) bool {
+	if t == nil {
+		return false
+	}
+	if sub, ok := t.(*syntax.Subscript); ok {
+		t = sub.Value
+	}
+	return containerTypes[m.Prog.Qualify(s, t)]
+}
+
+// dependency resolves a Depends(...) or Security(...) marker. Without an
+// explicit callable, the annotation's class is the dependency.
+func (m *Model) dependency(s *semantic.Scope, call *syntax.Call, security bool, typ syntax.Expr, typScope *semantic.Scope, path map[string]bool, depth int) *Dependency {
+	d := &Dependency{Node: call, Module: s.Module}
+	target, tscope := arg(call, 0, "dependency"), s
+	if target == nil {
+		target, tscope = typ, typScope
+	}
+	if security {
+		d.Scopes = m.stringList(s, keyword(call, "scopes"))
+	}
+	m.resolveCallable(d, tscope, target, depth)
+	key := depCacheKey{f: d.Func, s: d.Scheme, callable: d.Callable, path: pathKey(path)}
+	if c := m.depCache[key]; c != nil {
+		// The same callable in the same path context: share its analysis,
+		// which also keeps hostile dependency graphs linear.
+		d.Params, d.Sub = c.Params, c.Sub
+		d.info = c.info
+		return d
+	}
+	m.depCache[key] = d
+	if depth <= maxDepDepth {
+		d.Params = m.params(d.Func, d.Func != nil && d.Func.Class != nil && !isStaticMethod(d.Func), path, depth)
+		for _, p := range d.Params {
+			if p.Dep != nil {
+				d.Sub = append(d.Sub, p.Dep)
+			}
+		}
+	}
+	d.info = m.analyze(d, depth)
+	return d
+}
+
+// depCacheKey identifies a resolved dependency for reuse.
+type depCacheKey struct {
+	f        *semantic.Function
+	s        *Scheme
+	callable string
+	path     string
+}
+
+func pathKey(path map[string]bool) string {
+	keys := make([]string, 0, len(path))
+	for k := range path {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return strings.Join(keys, ",")
+}
+
+func isStaticMethod(f *semantic.Function) bool {
+	for _, d := range f.Node.Decorators {
+		if n, ok := d.(*syntax.Name); ok && n.ID == "staticmethod" {
+			return true
+		}
+	}
+	return false
+}
+
+// resolveCallable finds what a dependency calls: a function, a class (its
+// __init__ runs), an instance of a class with __call__, the closure a
+// factory returns, or a security scheme instance.
+func (m *Model) resolveCallable(d *Dependency, s *semantic.Scope, target syntax.Expr, depth int) {
+	if target == nil || depth > maxDepDepth {
+		return
+	}
+	switch t := target.(type) {
+	case *syntax.Call:
+		q := m.Prog.Qualify(s, t.Func)
+		d.Callable = q
+		if f := m.Prog.Func(q); f != nil {
+			// A factory: the dependency is what it returns.
+			if inner := m.returnedCallable(f); inner != nil {
+				d.Func, d.Callable = inner, inner.Qual
+				return
+			}
+			if cls := m.Prog.Class(m.Prog.TypeOf(s, t)); cls != nil {
+				d.Class, d.Func = cls, m.Prog.Method(cls.Qual, "__call__")
+			}
+			return
+		}
+		if cls := m.Prog.Class(q); cls != nil {
+			d.Class, d.Func = cls, m.Prog.Method(cls.Qual, "__call__")
+			d.Callable = cls.Qual + ".__call__"
+		}
+		return
+	}
+	sym, sc := m.Prog.ResolveScope(s, target)
+	d.Callable = m.Prog.Qualify(s, target)
+	if sym == nil {
+		return
+	}
+	switch sym.Kind {
+	case semantic.FuncSym:
+		d.Func, d.Callable = sym.Func, sym.Func.Qual
+	case semantic.ClassSym:
+		d.Class, d.Func, d.Callable = sym.Class, m.Prog.Method(sym.Class.Qual, "__init__"), sym.Class.Qual
+	case semantic.VarSym:
+		if sc2 := m.schemeBySym[sym]; sc2 != nil {
+			d.Scheme, d.Callable = sc2, sc2.Qual
+			return
+		}
+		if v := sym.Value(); v != nil && sc != nil {
+			m.resolveCallable(d, sc, v, depth+1)
+		}
+	}
+}
+
+// returnedCallable finds the nested function a factory returns.
+func (m *Model) returnedCallable(f *semantic.Function) *semantic.Function {
+	var found *semantic.Function
+	for _, st := range f.Node.Body {
+		syntax.Inspect(st, func(n syntax.Node) bool {
+			switch n := n.(type) {
+			case *syntax.FunctionDef, *syntax.ClassDef, *syntax.Lambda:
+				return false
+			case *syntax.Return:
+				if found == nil && n.Value != nil {
+					found = m.funcOf(f.Scope, n.Value)
+				}
+			}
+			return found == nil
+		})
+	}
+	return found
+}
+
+// dependencyList reads dependencies=[Depends(a), Security(b, scopes=[...])].
+func (m *Model) dependencyList(mod *semantic.Module, s *semantic.Scope, e syntax.Expr) []*Dependency {
+	var out []*Dependency
+	for _, el := range elements(e) {
+		call, ok := el.(*syntax.Call)
+		if !ok {
+			continue
+		}
+		name := fastapiName(m.Prog.Qualify(s, call.Func))
+		if name != "Depends" && name != "Security" {
+			continue
+		}
+		out = append(out, m.dependency(s, call, name == "Security", nil, s, nil, 0))
+	}
+	if out == nil && elements(e) == nil && e != nil {
+		m.diag(mod, e, "dependencies %s are not a literal list; they were not resolved", exprText(mod, e))
+	}
+	return out
+}

@@ -1,0 +1,232 @@
+// Package semantic gives parsed Python modules their meaning: module names
+// from paths, imports, scopes and the names bound in them, qualified names
+// for expressions (`from fastapi import FastAPI as F; F()` calls
+// fastapi.FastAPI), classes and their bases across modules, simple types of
+// variables, and the calls each function makes.
+package semantic
+
+import (
+	"path"
+	"sort"
+	"strings"
+
+	"github.com/fastapi-audit/fastapi-audit/internal/python/syntax"
+)
+
+// Program is a set of modules analysed together.
+type Program struct {
+	Modules []*Module
+	byName  map[string]*Module
+	funcs   map[string]*Function
+	classes map[string]*Class
+	callers map[*Function][]*Function
+}
+
+// Module is one Python source file.
+type Module struct {
+	Name    string // dotted module name, e.g. app.api.routes.users
+	Path    string // path the file was read from
+	Rel     string // slash path relative to the scan root
+	Package bool   // an __init__.py
+	File    *syntax.File
+	Scope   *Scope
+	Funcs   []*Function // every function and method defined in the module, in source order
+	Classes []*Class    // every class, in source order
+}
+
+// Input is one parsed file handed to New.
+type Input struct {
+	Path, Rel string
+	File      *syntax.File
+}
+
+// New analyses the files as one program. A module's name comes from its
+// path: the file's directory and the parents that hold an __init__.py form
+// its package (so a src/ layout or a project scanned from a parent
+// directory names modules as Python would). The name of the whole path
+// below the scan root is kept as an alias, for namespace packages.
+func New(files []Input) *Program {
+	p := &Program{byName: map[string]*Module{}, funcs: map[string]*Function{}, classes: map[string]*Class{}}
+	pkgDirs := map[string]bool{}
+	for _, in := range files {
+		if d, base := path.Split(cleanRel(in.Rel)); base == "__init__.py" || base == "__init__.pyi" {
+			pkgDirs[strings.TrimSuffix(d, "/")] = true
+		}
+	}
+	var aliases [][2]string
+	for _, in := range files {
+		rel := cleanRel(in.Rel)
+		name, pkg := ModuleName(rel, pkgDirs)
+		if name == "" {
+			continue
+		}
+		if _, dup := p.byName[name]; dup {
+			// Two files give the same module (a .py and its .pyi stub, or
+			// two scan roots): keep the first under the name.
+			name = name + "@" + rel
+		}
+		m := &Module{Name: name, Path: in.Path, Rel: in.Rel, Package: pkg, File: in.File}
+		p.Modules = append(p.Modules, m)
+		p.byName[name] = m
+		if full, _ := ModuleName(rel, nil); full != name {
+			aliases = append(aliases, [2]string{full, name})
+		}
+	}
+	for _, a := range aliases {
+		if _, taken := p.byName[a[0]]; !taken {
+			p.byName[a[0]] = p.byName[a[1]]
+		}
+	}
+	var stars []starImport
+	for _, m := range p.Modules {
+		b := binder{p: p, m: m, stars: &stars}
+		m.Scope = newScope(ModuleScope, nil, m, nil, m.Name)
+		b.stmts(m.Scope, m.File.Body)
+	}
+	p.bindStars(stars)
+	for _, c := range p.classes {
+		for _, f := range c.Scope.funcs {
+			c.Methods[f.Node.Name.Name] = f
+		}
+	}
+	return p
+}
+
+func cleanRel(rel string) string { return strings.TrimPrefix(path.Clean("/"+rel), "/") }
+
+// ModuleName derives a dotted module name from a slash path relative to the
+// scan root. With pkgDirs (the directories holding an __init__.py), the name
+// starts at the outermost directory of the file's package chain; without,
+// it is the whole path, less a leading src/ directory. __init__ files name
+// their package.
+func ModuleName(rel string, pkgDirs map[string]bool) (name string, pkg bool) {
+	rel = cleanRel(rel)
+	for _, ext := range []string{".pyi", ".py"} {
+		if strings.HasSuffix(rel, ext) {
+			rel = strings.TrimSuffix(rel, ext)
+			break
+		}
+	}
+	parts := strings.Split(rel, "/")
+	if pkgDirs != nil {
+		start := len(parts) - 1
+		for start > 0 && pkgDirs[strings.Join(parts[:start], "/")] {
+			start--
+		}
+		parts = parts[start:]
+	} else if len(parts) > 1 && parts[0] == "src" {
+		parts = parts[1:]
+	}
+	if parts[len(parts)-1] == "__init__" {
+		pkg = true
+		parts = parts[:len(parts)-1]
+	}
+	if len(parts) == 0 {
+		return "", true
+	}
+	for i, s := range parts {
+		parts[i] = strings.ReplaceAll(s, "-", "_")
+	}
+	return strings.Join(parts, "."), pkg
+}
+
+// Module returns the module with a dotted name, or nil.
+func (p *Program) Module(name string) *Module { return p.byName[name] }
+
+// Func returns the function or method with a canonical qualified name.
+func (p *Program) Func(qual string) *Function { return p.funcs[p.Canonical(qual)] }
+
+// Class returns the class with a canonical qualified name.
+func (p *Program) Class(qual string) *Class { return p.classes[p.Canonical(qual)] }
+
+// Functions returns every function in the program, in module order.
+func (p *Program) Functions() []*Function {
+	var out []*Function
+	for _, m := range p.Modules {
+		out = append(out, m.Funcs...)
+	}
+	return out
+}
+
+// AllClasses returns every class in the program, in module order.
+func (p *Program) AllClasses() []*Class {
+	var out []*Class
+	for _, m := range p.Modules {
+		out = append(out, m.Classes...)
+	}
+	return out
+}
+
+// splitModule finds the longest program module that prefixes a qualified
+// name, returning it and the remaining components.
+func (p *Program) splitModule(qual string) (*Module, []string) {
+	parts := strings.Split(qual, ".")
+	for i := len(parts); i > 0; i-- {
+		if m := p.byName[strings.Join(parts[:i], ".")]; m != nil {
+			return m, parts[i:]
+		}
+	}
+	return nil, nil
+}
+
+// Canonical follows re-exports: a name imported into a program module and
+// used through it (`from app.deps import get_db` where app.deps imported
+// get_db from app.db) is given the name of its definition.
+func (p *Program) Canonical(qual string) string {
+	for range 32 {
+		m, rest := p.splitModule(qual)
+		if m == nil || len(rest) == 0 {
+			return qual
+		}
+		sym := m.Scope.Names[rest[0]]
+		if sym == nil || sym.Kind != ImportSym {
+			return qual
+		}
+		next := sym.Target
+		if len(rest) > 1 {
+			next += "." + strings.Join(rest[1:], ".")
+		}
+		if next == qual {
+			return qual
+		}
+		qual = next
+	}
+	return qual
+}
+
+// Symbol returns the module-level symbol a canonical qualified name points
+// to, with its module, or nil.
+func (p *Program) Symbol(qual string) (*Symbol, *Module) {
+	m, rest := p.splitModule(p.Canonical(qual))
+	if m == nil || len(rest) != 1 {
+		return nil, nil
+	}
+	return m.Scope.Names[rest[0]], m
+}
+
+// Callers returns the functions that call f (resolved calls only).
+func (p *Program) Callers(f *Function) []*Function {
+	if p.callers == nil {
+		p.callers = map[*Function][]*Function{}
+		for _, g := range p.Functions() {
+			seen := map[*Function]bool{}
+			for _, c := range g.Calls(p) {
+				if c.Func != nil && !seen[c.Func] {
+					seen[c.Func] = true
+					p.callers[c.Func] = append(p.callers[c.Func], g)
+				}
+			}
+		}
+	}
+	return p.callers[f]
+}
+
+// sortedNames returns the keys of a symbol table in order.
+func sortedNames(m map[string]*Symbol) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}

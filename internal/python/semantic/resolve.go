@@ -1,0 +1,375 @@
+package semantic
+
+import (
+	"strings"
+
+	"github.com/fastapi-audit/fastapi-audit/internal/python/syntax"
+)
+
+// maxChain bounds how far resolution follows aliases, so that cycles in
+// hostile code end.
+const maxChain = 16
+
+// Qualify returns the qualified name an expression refers to, following
+// imports and re-exports: `F` after `from fastapi import FastAPI as F` is
+// fastapi.FastAPI, `users.router` after `from .routes import users` is
+// app.routes.users.router. Builtins and unbound globals give their bare
+// name; locals and parameters, and expressions that are not dotted names,
+// give "".
+func (p *Program) Qualify(s *Scope, e syntax.Expr) string {
+	switch e := e.(type) {
+	case *syntax.Name:
+		sym, sc := s.Lookup(e.ID)
+		if sym == nil {
+			return e.ID
+		}
+		switch sym.Kind {
+		case ImportSym:
+			return p.Canonical(sym.Target)
+		case FuncSym:
+			return sym.Func.Qual
+		case ClassSym:
+			return sym.Class.Qual
+		case VarSym:
+			if sc.Kind != FunctionScope {
+				return sc.Qual + "." + e.ID
+			}
+		}
+		return ""
+	case *syntax.Attribute:
+		base := p.Qualify(s, e.Value)
+		if base == "" {
+			return ""
+		}
+		return p.Canonical(base + "." + e.Attr.Name)
+	}
+	return ""
+}
+
+// Resolve returns the symbol an expression names, following imports into
+// program modules: a Name is looked up from s, a dotted name through the
+// modules it crosses. It returns nil when the name is not bound in the
+// program (builtins, external libraries, attributes of values).
+func (p *Program) Resolve(s *Scope, e syntax.Expr) *Symbol {
+	var sym *Symbol
+	switch e := e.(type) {
+	case *syntax.Name:
+		sym, _ = s.Lookup(e.ID)
+	case *syntax.Attribute:
+		q := p.Qualify(s, e)
+		if q == "" {
+			return nil
+		}
+		sym, _ = p.Symbol(q)
+	}
+	return p.follow(sym)
+}
+
+// ResolveScope is Resolve that also returns the scope the symbol is bound in.
+func (p *Program) ResolveScope(s *Scope, e syntax.Expr) (*Symbol, *Scope) {
+	switch e := e.(type) {
+	case *syntax.Name:
+		sym, sc := s.Lookup(e.ID)
+		if sym != nil && sym.Kind == ImportSym {
+			return p.followScope(sym, sc)
+		}
+		return sym, sc
+	case *syntax.Attribute:
+		q := p.Qualify(s, e)
+		if q == "" {
+			return nil, nil
+		}
+		sym, m := p.Symbol(q)
+		if m == nil {
+			return nil, nil
+		}
+		return p.followScope(sym, m.Scope)
+	}
+	return nil, nil
+}
+
+func (p *Program) follow(sym *Symbol) *Symbol {
+	sym, _ = p.followScope(sym, nil)
+	return sym
+}
+
+func (p *Program) followScope(sym *Symbol, sc *Scope) (*Symbol, *Scope) {
+	for i := 0; sym != nil && sym.Kind == ImportSym && i < maxChain; i++ {
+		next, m := p.Symbol(sym.Target)
+		if next == nil {
+			return sym, sc
+		}
+		sym, sc = next, m.Scope
+	}
+	return sym, sc
+}
+
+// TypeOf returns the qualified name of the class of an expression's value
+// where simple evidence tells it: a constructor call, a call to a function
+// with a return annotation, an annotated or once-assigned variable or
+// parameter. It returns "" when unknown.
+func (p *Program) TypeOf(s *Scope, e syntax.Expr) string {
+	return p.typeOf(s, e, 0)
+}
+
+func (p *Program) typeOf(s *Scope, e syntax.Expr, depth int) string {
+	if depth > maxChain {
+		return ""
+	}
+	switch e := e.(type) {
+	case *syntax.Call:
+		callee := p.Qualify(s, e.Func)
+		if callee == "" {
+			return ""
+		}
+		if f := p.funcs[callee]; f != nil {
+			if f.Node.Returns != nil {
+				return p.AnnotationType(f.Outer, f.Node.Returns)
+			}
+			return ""
+		}
+		if p.classes[callee] != nil || isClassName(callee) {
+			return callee
+		}
+	case *syntax.Name:
+		sym, sc := s.Lookup(e.ID)
+		if sym == nil {
+			return ""
+		}
+		switch sym.Kind {
+		case ImportSym:
+			next, nsc := p.followScope(sym, sc)
+			if next != sym && next.Kind == VarSym {
+				return p.varType(nsc, next, depth)
+			}
+		case VarSym:
+			return p.varType(sc, sym, depth)
+		case ParamSym:
+			if sym.Annotation != nil {
+				return p.AnnotationType(sc.Parent, sym.Annotation)
+			}
+			if f, ok := sc.Node.(*syntax.FunctionDef); ok && sc.Parent != nil && sc.Parent.Kind == ClassScope && len(allArgs(f.Args)) > 0 && allArgs(f.Args)[0] == sym.Arg && !isStatic(f) {
+				return sc.Parent.Qual // self
+			}
+		}
+	case *syntax.Attribute:
+		if sym, sc := p.ResolveScope(s, e); sym != nil && sym.Kind == VarSym {
+			return p.varType(sc, sym, depth)
+		}
+	}
+	return ""
+}
+
+func (p *Program) varType(sc *Scope, sym *Symbol, depth int) string {
+	if sym.Annotation != nil {
+		return p.AnnotationType(sc, sym.Annotation)
+	}
+	if v := sym.Value(); v != nil {
+		return p.typeOf(sc, v, depth+1)
+	}
+	return ""
+}
+
+func isStatic(f *syntax.FunctionDef) bool {
+	for _, d := range f.Decorators {
+		if n, ok := d.(*syntax.Name); ok && n.ID == "staticmethod" {
+			return true
+		}
+	}
+	return false
+}
+
+// isClassName guesses that an external dotted name is a class from its
+// spelling (CapWords), as in fastapi.FastAPI or sqlalchemy.orm.Session.
+func isClassName(q string) bool {
+	last := q[strings.LastIndexByte(q, '.')+1:]
+	return last != "" && last[0] >= 'A' && last[0] <= 'Z' && strings.ToUpper(last) != last
+}
+
+// AnnotationType returns the qualified class an annotation names, looking
+// through Optional[X], X | None, Annotated[X, ...] and string annotations
+// of a dotted name.
+func (p *Program) AnnotationType(s *Scope, ann syntax.Expr) string {
+	for range maxChain {
+		switch a := ann.(type) {
+		case *syntax.Subscript:
+			switch q := p.Qualify(s, a.Value); q {
+			case "typing.Optional", "typing_extensions.Optional", "typing.Annotated", "typing_extensions.Annotated":
+				if t, ok := a.Slice.(*syntax.Tuple); ok && len(t.Elts) > 0 {
+					ann = t.Elts[0]
+				} else {
+					ann = a.Slice
+				}
+				continue
+			}
+			return p.Qualify(s, a.Value)
+		case *syntax.BinOp:
+			if a.Op != syntax.BitOr {
+				return ""
+			}
+			if isNone(a.Right) {
+				ann = a.Left
+			} else if isNone(a.Left) {
+				ann = a.Right
+			} else {
+				return ""
+			}
+			continue
+		case *syntax.Constant:
+			if a.Kind != syntax.ConstStr {
+				return ""
+			}
+			return p.qualifyDotted(s, a.Value)
+		}
+		return p.Qualify(s, ann)
+	}
+	return ""
+}
+
+func isNone(e syntax.Expr) bool {
+	c, ok := e.(*syntax.Constant)
+	return ok && c.Kind == syntax.ConstNone
+}
+
+// qualifyDotted qualifies a dotted name written in a string annotation.
+func (p *Program) qualifyDotted(s *Scope, text string) string {
+	parts := strings.Split(strings.TrimSpace(text), ".")
+	for _, part := range parts {
+		if part == "" || strings.ContainsAny(part, " []|,()") {
+			return ""
+		}
+	}
+	var e syntax.Expr = &syntax.Name{ID: parts[0]}
+	for _, part := range parts[1:] {
+		e = &syntax.Attribute{Value: e, Attr: &syntax.Ident{Name: part}}
+	}
+	return p.Qualify(s, e)
+}
+
+// Bases returns the qualified names of a class's bases (Generic[T] counts as
+// Generic).
+func (c *Class) Bases(p *Program) []string {
+	if c.bases == nil {
+		c.bases = []string{}
+		for _, b := range c.Node.Bases {
+			if sub, ok := b.(*syntax.Subscript); ok {
+				b = sub.Value
+			}
+			if q := p.Qualify(c.Outer, b); q != "" {
+				c.bases = append(c.bases, q)
+			}
+		}
+	}
+	return c.bases
+}
+
+// Ancestors returns the qualified names of every class a class derives
+// from, program classes and external ones, nearest first.
+func (p *Program) Ancestors(qual string) []string {
+	var out []string
+	seen := map[string]bool{qual: true}
+	queue := []string{qual}
+	for len(queue) > 0 && len(seen) < 256 {
+		q := queue[0]
+		queue = queue[1:]
+		c := p.classes[p.Canonical(q)]
+		if c == nil {
+			continue
+		}
+		for _, b := range c.Bases(p) {
+			if !seen[b] {
+				seen[b] = true
+				out = append(out, b)
+				queue = append(queue, b)
+			}
+		}
+	}
+	return out
+}
+
+// IsSubclass reports whether the class named qual is, or derives from, one
+// of the classes named by bases (qualified names).
+func (p *Program) IsSubclass(qual string, bases ...string) bool {
+	q := p.Canonical(qual)
+	for _, b := range bases {
+		if q == b {
+			return true
+		}
+	}
+	for _, a := range p.Ancestors(q) {
+		for _, b := range bases {
+			if a == b {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// Method finds a method by name on a program class or its program bases.
+func (p *Program) Method(classQual, name string) *Function {
+	if c := p.classes[p.Canonical(classQual)]; c != nil {
+		if f := c.Methods[name]; f != nil {
+			return f
+		}
+	}
+	for _, a := range p.Ancestors(classQual) {
+		if c := p.classes[a]; c != nil {
+			if f := c.Methods[name]; f != nil {
+				return f
+			}
+		}
+	}
+	return nil
+}
+
+// Call is a call made in a function body.
+type Call struct {
+	Node   *syntax.Call
+	Callee string    // qualified name of the called function or class, or ""
+	Func   *Function // the program function called, when known (methods included)
+}
+
+// Calls returns the calls a function makes in its own body (nested
+// functions and classes have their own), resolving what it can.
+func (f *Function) Calls(p *Program) []*Call {
+	if f.walked {
+		return f.calls
+	}
+	f.walked = true
+	for _, st := range f.Node.Body {
+		syntax.Inspect(st, func(n syntax.Node) bool {
+			switch n := n.(type) {
+			case *syntax.FunctionDef, *syntax.ClassDef:
+				return false
+			case *syntax.Call:
+				f.calls = append(f.calls, p.resolveCall(f.Scope, n))
+			}
+			return true
+		})
+	}
+	return f.calls
+}
+
+// ResolveCall resolves the callee of a call made in scope s.
+func (p *Program) ResolveCall(s *Scope, c *syntax.Call) *Call { return p.resolveCall(s, c) }
+
+func (p *Program) resolveCall(s *Scope, c *syntax.Call) *Call {
+	call := &Call{Node: c, Callee: p.Qualify(s, c.Func)}
+	if call.Callee != "" {
+		call.Func = p.funcs[call.Callee]
+		if call.Func == nil {
+			if cls := p.classes[call.Callee]; cls != nil {
+				call.Func = p.Method(cls.Qual, "__init__")
+			}
+		}
+		return call
+	}
+	if a, ok := c.Func.(*syntax.Attribute); ok {
+		if t := p.TypeOf(s, a.Value); t != "" {
+			call.Callee = t + "." + a.Attr.Name
+			call.Func = p.Method(t, a.Attr.Name)
+		}
+	}
+	return call
+}
