@@ -201,19 +201,3 @@ func Pass(files []string, srcs [][]byte, jobs int, parse bool) Stats {
 	}
 	return total
 }
-
-// Load reads every file into memory, dropping the ones that cannot be read.
-func Load(files []string) (kept []string, srcs [][]byte, err error) {
-	for _, path := range files {
-		src, err := os.ReadFile(path)
-		if err != nil {
-			continue
-		}
-		kept = append(kept, path)
-		srcs = append(srcs, src)
-	}
-	if len(kept) == 0 {
-		return nil, nil, fmt.Errorf("none of the %d .py files could be read", len(files))
-	}
-	return kept, srcs, nil
-}

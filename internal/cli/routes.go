@@ -235,4 +235,3 @@ func writeRoutesCSV(w io.Writer, rows []routeRow) error {
 	cw.Flush()
 	return cw.Error()
 }
-

@@ -60,11 +60,11 @@ type bodyChecks struct {
 }
 
 var (
-	privilegeRE  = regexp.MustCompile(`(?i)admin|superuser|is_staff|\brole|roles|permission|scope|owner|privilege|\bgroups?\b|tenant|is_manager|can_`)
-	authErrorRE  = regexp.MustCompile(`(?i)unauthori[sz]ed|notauthenticated|authenticationerror|invalidtoken|credential|invalidauth|tokenerror`)
-	forbiddenRE  = regexp.MustCompile(`(?i)forbidden|permissiondenied|accessdenied|notallowed`)
-	status401RE  = regexp.MustCompile(`401|UNAUTHORIZED`)
-	status403RE  = regexp.MustCompile(`403|FORBIDDEN`)
+	privilegeRE = regexp.MustCompile(`(?i)admin|superuser|is_staff|\brole|roles|permission|scope|owner|privilege|\bgroups?\b|tenant|is_manager|can_`)
+	authErrorRE = regexp.MustCompile(`(?i)unauthori[sz]ed|notauthenticated|authenticationerror|invalidtoken|credential|invalidauth|tokenerror`)
+	forbiddenRE = regexp.MustCompile(`(?i)forbidden|permissiondenied|accessdenied|notallowed`)
+	status401RE = regexp.MustCompile(`401|UNAUTHORIZED`)
+	status403RE = regexp.MustCompile(`403|FORBIDDEN`)
 )
 
 // checks looks at what a function raises and under which conditions,

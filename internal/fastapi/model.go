@@ -44,15 +44,15 @@ type Router struct {
 	IsApp      bool
 	Prefix     string
 	Tags       []string
-	Deps       []*Dependency            // dependencies= of the constructor (and of a subclass's __init__)
-	Settings   map[string]syntax.Expr   // constructor keyword arguments (debug, docs_url, ...)
-	Routes     []*Route                 // routes declared on it
-	Includes   []*Include               // routers included into it
-	Mounts     []*Mount                 // sub-applications mounted on it
-	Middleware []*Middleware            // add_middleware, middleware=[...], @app.middleware
-	Handlers   []*ExceptionHandler      // exception handlers
-	IncludedBy []*Include               // where it is included
-	MountedBy  []*Mount                 // where it is mounted
+	Deps       []*Dependency          // dependencies= of the constructor (and of a subclass's __init__)
+	Settings   map[string]syntax.Expr // constructor keyword arguments (debug, docs_url, ...)
+	Routes     []*Route               // routes declared on it
+	Includes   []*Include             // routers included into it
+	Mounts     []*Mount               // sub-applications mounted on it
+	Middleware []*Middleware          // add_middleware, middleware=[...], @app.middleware
+	Handlers   []*ExceptionHandler    // exception handlers
+	IncludedBy []*Include             // where it is included
+	MountedBy  []*Mount               // where it is mounted
 	kwargs     map[string]*syntax.Keyword
 }
 
@@ -77,9 +77,9 @@ type Mount struct {
 
 // Middleware is one middleware added to an app.
 type Middleware struct {
-	Class  string                   // qualified class name, or "" for a function middleware
-	Func   *semantic.Function       // for @app.middleware("http")
-	Kwargs map[string]syntax.Expr   // options
+	Class  string                 // qualified class name, or "" for a function middleware
+	Func   *semantic.Function     // for @app.middleware("http")
+	Kwargs map[string]syntax.Expr // options
 	Module *semantic.Module
 	Node   syntax.Node
 }
@@ -151,8 +151,8 @@ type Param struct {
 	Name     string
 	Kind     ParamKind
 	Arg      *syntax.Arg
-	Type     string      // qualified name of the declared type (inner type of Optional/Annotated), if known
-	TypeExpr syntax.Expr // the declared type, without Annotated
+	Type     string       // qualified name of the declared type (inner type of Optional/Annotated), if known
+	TypeExpr syntax.Expr  // the declared type, without Annotated
 	Marker   *syntax.Call // Query(...), Path(...), Body(...), ... when given
 	Default  syntax.Expr
 	Dep      *Dependency // for DependencyParam
@@ -160,8 +160,8 @@ type Param struct {
 
 // Dependency is one use of a dependency: Depends(x) or Security(x, scopes=).
 type Dependency struct {
-	Node     syntax.Expr  // the Depends/Security call, or the annotation it came from
-	Callable string       // qualified name of what is called
+	Node     syntax.Expr        // the Depends/Security call, or the annotation it came from
+	Callable string             // qualified name of what is called
 	Func     *semantic.Function // the function, method (__call__) or class __init__ that runs
 	Class    *semantic.Class
 	Scheme   *Scheme
