@@ -102,6 +102,11 @@ func routeRows(p *project) []routeRow {
 			for _, d := range e.Authz {
 				r.Authz = append(r.Authz, d.Name())
 			}
+			for _, d := range e.Deps {
+				for _, prm := range d.Params {
+					collectParams(prm, r.Params, 0)
+				}
+			}
 			for _, prm := range e.Params {
 				collectParams(prm, r.Params, 0)
 			}

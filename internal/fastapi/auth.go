@@ -17,8 +17,10 @@ type depKey struct {
 
 // depInfo is what a dependency callable does for access control.
 type depInfo struct {
-	authn bool // rejects requests without valid credentials
-	authz bool // checks roles, scopes or ownership
+	authn      bool // rejects requests without valid credentials (itself or through a dependency)
+	authz      bool // checks roles or ownership (itself or through a dependency)
+	selfAuthz  bool // checks roles or ownership in its own body
+	scopeCheck bool // compares the SecurityScopes it is given with the token's
 }
 
 // analyze decides whether a dependency authenticates or authorizes, from
@@ -41,9 +43,11 @@ func (m *Model) analyze(d *Dependency, depth int) *depInfo {
 			info.authn = info.authn || sub.Authenticates()
 			info.authz = info.authz || sub.Authorizes()
 		}
-		c := m.checks(d.Func, 0, map[*semantic.Function]bool{})
+		c := m.checks(d.Func, authParams(d), 0, map[*semantic.Function]bool{})
 		info.authn = info.authn || c.unauthorized || c.forbiddenCredential
+		info.selfAuthz = c.forbiddenPrivilege
 		info.authz = info.authz || c.forbiddenPrivilege
+		info.scopeCheck = c.scopeCheck
 	}
 	if m.authNames[d.Callable] || m.authNames[shortName(d.Callable)] {
 		info.authn = true
@@ -56,7 +60,8 @@ func (m *Model) analyze(d *Dependency, depth int) *depInfo {
 type bodyChecks struct {
 	unauthorized        bool // raises 401
 	forbiddenCredential bool // raises 403 after comparing a credential
-	forbiddenPrivilege  bool // raises 401/403 after checking a role, scope or owner
+	forbiddenPrivilege  bool // raises 401/403 after checking a role or owner
+	scopeCheck          bool // raises 401/403 after checking the SecurityScopes parameter
 }
 
 var (
@@ -69,23 +74,32 @@ var (
 
 // checks looks at what a function raises and under which conditions,
 // following calls into program functions a few levels deep.
-func (m *Model) checks(f *semantic.Function, depth int, seen map[*semantic.Function]bool) bodyChecks {
+func (m *Model) checks(f *semantic.Function, userParams *regexp.Regexp, depth int, seen map[*semantic.Function]bool) bodyChecks {
 	var c bodyChecks
 	if f == nil || depth > 3 || seen[f] {
 		return c
 	}
 	seen[f] = true
+	scopesParam := m.securityScopesParam(f)
 	var visit func(stmts []syntax.Stmt, conds []syntax.Expr)
 	visit = func(stmts []syntax.Stmt, conds []syntax.Expr) {
 		for _, st := range stmts {
 			switch n := st.(type) {
 			case *syntax.Raise:
 				code := m.raisedStatus(f.Scope, n.Exc)
-				priv := false
+				priv, scoped := false, false
 				for _, cond := range conds {
-					if privilegeRE.MatchString(f.Module.File.Text(cond)) {
-						priv = true
-					}
+					text := f.Module.File.Text(cond)
+					scoped = scoped || scopesParam != "" && strings.Contains(text, scopesParam)
+					// A role word, or a comparison involving the
+					// authenticated user (an ownership check).
+					priv = priv || privilegeRE.MatchString(text) || userParams != nil && userParams.MatchString(text)
+				}
+				if scoped {
+					// Comparing SecurityScopes with the token: an
+					// authorization that depends on the scopes requested.
+					c.scopeCheck = c.scopeCheck || code == 401 || code == 403
+					continue
 				}
 				switch {
 				case code == 401 && priv:
@@ -101,7 +115,7 @@ func (m *Model) checks(f *semantic.Function, depth int, seen map[*semantic.Funct
 				visit(n.Body, append(conds, n.Test))
 				visit(n.Orelse, append(conds, n.Test))
 			case *syntax.For:
-				visit(n.Body, conds)
+				visit(n.Body, append(conds, n.Iter))
 				visit(n.Orelse, conds)
 			case *syntax.While:
 				visit(n.Body, append(conds, n.Test))
@@ -128,13 +142,46 @@ func (m *Model) checks(f *semantic.Function, depth int, seen map[*semantic.Funct
 	visit(f.Node.Body, nil)
 	for _, call := range f.Calls(m.Prog) {
 		if call.Func != nil && call.Func != f {
-			sub := m.checks(call.Func, depth+1, seen)
+			sub := m.checks(call.Func, nil, depth+1, seen)
 			c.unauthorized = c.unauthorized || sub.unauthorized
 			c.forbiddenCredential = c.forbiddenCredential || sub.forbiddenCredential
 			c.forbiddenPrivilege = c.forbiddenPrivilege || sub.forbiddenPrivilege
+			c.scopeCheck = c.scopeCheck || sub.scopeCheck
 		}
 	}
 	return c
+}
+
+// authParams matches the names of a dependency's parameters that hold the
+// authenticated user (filled by an authenticating dependency that is not
+// itself a security scheme, which gives the raw credential), or is nil.
+func authParams(d *Dependency) *regexp.Regexp {
+	var names []string
+	for _, p := range d.Params {
+		if p.Dep != nil && p.Dep.Scheme == nil && p.Dep.Authenticates() {
+			names = append(names, regexp.QuoteMeta(p.Name))
+		}
+	}
+	if len(names) == 0 {
+		return nil
+	}
+	return regexp.MustCompile(`\b(` + strings.Join(names, "|") + `)\b`)
+}
+
+// securityScopesParam returns the name of a function's SecurityScopes
+// parameter, or "".
+func (m *Model) securityScopesParam(f *semantic.Function) string {
+	for _, a := range f.Node.Args.Args {
+		if a.Annotation != nil && fastapiName(m.Prog.AnnotationType(f.Outer, a.Annotation)) == "SecurityScopes" {
+			return a.Name.Name
+		}
+	}
+	for _, a := range f.Node.Args.KwOnlyArgs {
+		if a.Annotation != nil && fastapiName(m.Prog.AnnotationType(f.Outer, a.Annotation)) == "SecurityScopes" {
+			return a.Name.Name
+		}
+	}
+	return ""
 }
 
 // raisedStatus returns 401 or 403 when a raised exception is an

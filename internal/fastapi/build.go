@@ -35,6 +35,16 @@ func Build(prog *semantic.Program, opts Options) *Model {
 	for _, mod := range prog.Modules {
 		m.walk(mod, mod.Scope, mod.File.Body, nil, m.collectObjects)
 	}
+	// Dependencies are resolved once every scheme and router is known.
+	for _, r := range m.Routers {
+		// A subclass may add dependencies or a prefix in its __init__.
+		if init := m.Prog.Method(r.Class, "__init__"); init != nil {
+			m.superInitDeps(r, init)
+		}
+		if deps, ok := r.Settings["dependencies"]; ok {
+			r.Deps = append(r.Deps, m.dependencyList(r.Module, r.Scope, deps)...)
+		}
+	}
 	for _, mod := range prog.Modules {
 		m.walk(mod, mod.Scope, mod.File.Body, nil, m.collectUses)
 	}
@@ -142,13 +152,6 @@ func (m *Model) collectObjects(mod *semantic.Module, s *semantic.Scope, st synta
 		r.Prefix, _ = m.constString(s, p)
 	}
 	r.Tags = m.stringList(s, r.Settings["tags"])
-	// A subclass may add dependencies or a prefix in its __init__.
-	if init := m.Prog.Method(class, "__init__"); init != nil {
-		m.superInitDeps(r, init)
-	}
-	if deps, ok := r.Settings["dependencies"]; ok {
-		r.Deps = append(r.Deps, m.dependencyList(mod, s, deps)...)
-	}
 	if mw, ok := r.Settings["middleware"]; ok {
 		m.middlewareList(r, mod, s, mw)
 	}
@@ -379,18 +382,30 @@ func (m *Model) middlewareList(r *Router, mod *semantic.Module, s *semantic.Scop
 
 // addRoute records a route declared on r.
 func (m *Model) addRoute(mod *semantic.Module, s *semantic.Scope, r *Router, methods []string, call *syntax.Call, pathExpr syntax.Expr, handler *semantic.Function, loop *syntax.For) {
-	rt := &Route{Router: r, Methods: methods, Handler: handler, Module: mod, Node: call, Kwargs: map[string]syntax.Expr{}}
-	rt.Path, rt.PathKnown = m.constString(s, pathExpr)
-	if !rt.PathKnown {
+	if _, known := m.constString(s, pathExpr); !known && loop != nil {
+		if values, ok := m.loopValues(s, loop, pathExpr); ok {
+			for _, v := range values {
+				m.newRoute(mod, s, r, methods, call, v, true, handler)
+			}
+			return
+		}
+	}
+	path, known := m.constString(s, pathExpr)
+	if !known {
 		where := ""
 		if loop != nil {
 			where = " (made in a loop)"
 		}
 		m.diag(mod, call, "route path %s is not a constant%s; it is listed as written", exprText(mod, pathExpr), where)
 		if pathExpr != nil {
-			rt.Path = "<" + exprText(mod, pathExpr) + ">"
+			path = "<" + exprText(mod, pathExpr) + ">"
 		}
 	}
+	m.newRoute(mod, s, r, methods, call, path, known, handler)
+}
+
+func (m *Model) newRoute(mod *semantic.Module, s *semantic.Scope, r *Router, methods []string, call *syntax.Call, path string, known bool, handler *semantic.Function) {
+	rt := &Route{Router: r, Methods: methods, Path: path, PathKnown: known, Handler: handler, Module: mod, Node: call, Kwargs: map[string]syntax.Expr{}}
 	for _, kw := range call.Keywords {
 		if kw.Arg != nil {
 			rt.Kwargs[kw.Arg.Name] = kw.Value
@@ -406,6 +421,29 @@ func (m *Model) addRoute(mod *semantic.Module, s *semantic.Scope, r *Router, met
 		m.diag(mod, call, "route handler could not be resolved")
 	}
 	r.Routes = append(r.Routes, rt)
+}
+
+// loopValues evaluates a route path made in `for name in [constants]:` once
+// for each value of the loop variable.
+func (m *Model) loopValues(s *semantic.Scope, loop *syntax.For, pathExpr syntax.Expr) ([]string, bool) {
+	target, ok := loop.Target.(*syntax.Name)
+	items := elements(loop.Iter)
+	if !ok || items == nil {
+		return nil, false
+	}
+	var out []string
+	for _, it := range items {
+		v, ok := m.constString(s, it)
+		if !ok {
+			return nil, false
+		}
+		p, ok := m.constStringEnv(s, pathExpr, map[string]string{target.ID: v}, 0)
+		if !ok {
+			return nil, false
+		}
+		out = append(out, p)
+	}
+	return out, true
 }
 
 // methodsArg reads methods=[...] of api_route and add_api_route (default GET).
@@ -428,12 +466,19 @@ func (m *Model) methodsArg(s *semantic.Scope, call *syntax.Call) []string {
 // concatenations of constants, and names bound once to such values
 // (settings.API_V1_STR included, when the settings class declares it).
 func (m *Model) constString(s *semantic.Scope, e syntax.Expr) (string, bool) {
-	return m.constStringDepth(s, e, 0)
+	return m.constStringEnv(s, e, nil, 0)
 }
 
-func (m *Model) constStringDepth(s *semantic.Scope, e syntax.Expr, depth int) (string, bool) {
+// constStringEnv is constString with names bound to known values (a loop
+// variable).
+func (m *Model) constStringEnv(s *semantic.Scope, e syntax.Expr, env map[string]string, depth int) (string, bool) {
 	if e == nil || depth > 8 {
 		return "", false
+	}
+	if n, ok := e.(*syntax.Name); ok && env != nil {
+		if v, ok := env[n.ID]; ok {
+			return v, true
+		}
 	}
 	switch e := e.(type) {
 	case *syntax.Constant:
@@ -450,7 +495,7 @@ func (m *Model) constStringDepth(s *semantic.Scope, e syntax.Expr, depth int) (s
 				if v.FormatSpec != nil || v.Conversion >= 0 {
 					return "", false
 				}
-				str, ok := m.constStringDepth(s, v.Value, depth+1)
+				str, ok := m.constStringEnv(s, v.Value, env, depth+1)
 				if !ok {
 					return "", false
 				}
@@ -462,19 +507,19 @@ func (m *Model) constStringDepth(s *semantic.Scope, e syntax.Expr, depth int) (s
 		if e.Op != syntax.Add {
 			return "", false
 		}
-		l, ok1 := m.constStringDepth(s, e.Left, depth+1)
-		r, ok2 := m.constStringDepth(s, e.Right, depth+1)
+		l, ok1 := m.constStringEnv(s, e.Left, env, depth+1)
+		r, ok2 := m.constStringEnv(s, e.Right, env, depth+1)
 		return l + r, ok1 && ok2
 	case *syntax.Name, *syntax.Attribute:
 		sym, sc := m.Prog.ResolveScope(s, e)
 		if sym != nil && sym.Kind == semantic.VarSym && sym.Value() != nil && sc != nil {
-			return m.constStringDepth(sc, sym.Value(), depth+1)
+			return m.constStringEnv(sc, sym.Value(), nil, depth+1)
 		}
 		// settings.X where settings = Settings(): the class field's default.
 		if a, ok := e.(*syntax.Attribute); ok {
 			if cls := m.Prog.Class(m.Prog.TypeOf(s, a.Value)); cls != nil {
 				if f := cls.Scope.Names[a.Attr.Name]; f != nil && f.Value() != nil {
-					return m.constStringDepth(cls.Scope, f.Value(), depth+1)
+					return m.constStringEnv(cls.Scope, f.Value(), nil, depth+1)
 				}
 			}
 		}

@@ -87,31 +87,23 @@ func authChain(d *Dependency, depth int) []*Dependency {
 }
 
 // collectAuthz lists the dependencies that perform an authorization check
-// themselves (not only through one they depend on).
+// in their own body, or require scopes, once each.
 func collectAuthz(d *Dependency, out *[]*Dependency, seen map[*Dependency]bool, depth int) {
 	if seen[d] || depth > maxDepDepth || !d.Authorizes() {
 		return
 	}
 	seen[d] = true
-	own := len(d.Scopes) > 0
-	for _, sub := range d.Sub {
-		if !sub.Authorizes() {
-			continue
+	if d.ChecksItself() || len(d.Scopes) > 0 {
+		for _, have := range *out {
+			if have.Callable == d.Callable && len(have.Scopes) == len(d.Scopes) {
+				return
+			}
 		}
-		collectAuthz(sub, out, seen, depth+1)
-	}
-	if own || !anyAuthorizes(d.Sub) {
 		*out = append(*out, d)
 	}
-}
-
-func anyAuthorizes(deps []*Dependency) bool {
-	for _, d := range deps {
-		if d.Authorizes() {
-			return true
-		}
+	for _, sub := range d.Sub {
+		collectAuthz(sub, out, seen, depth+1)
 	}
-	return false
 }
 
 func collectScopes(d *Dependency, out *[]string, depth int) {

@@ -176,9 +176,17 @@ type Dependency struct {
 // rejects requests without valid credentials.
 func (d *Dependency) Authenticates() bool { return d.info != nil && d.info.authn }
 
-// Authorizes reports whether the dependency (or one it depends on) checks
-// roles, scopes or ownership.
-func (d *Dependency) Authorizes() bool { return d.info != nil && d.info.authz }
+// Authorizes reports whether the dependency (or one it depends on)
+// checks roles or ownership, or requires scopes through Security.
+func (d *Dependency) Authorizes() bool { return len(d.Scopes) > 0 || d.info != nil && d.info.authz }
+
+// ChecksItself reports whether the dependency's own body checks roles or
+// ownership.
+func (d *Dependency) ChecksItself() bool { return d.info != nil && d.info.selfAuthz }
+
+// ChecksScopes reports whether the dependency (or one it depends on)
+// compares the scopes FastAPI passes in SecurityScopes with the token's.
+func (d *Dependency) ChecksScopes() bool { return d.info != nil && d.info.scopeCheck }
 
 // Name is a short name for the dependency, as people write it.
 func (d *Dependency) Name() string {

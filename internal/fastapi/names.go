@@ -39,6 +39,13 @@ var (
 		"SecurityScopes": true, "HTTPConnection": true,
 	}
 
+	// knownForms are FastAPI's own dependency classes that read form fields
+	// (their Param.Arg is nil: they have no source in the program).
+	knownForms = map[string][]string{
+		"OAuth2PasswordRequestForm":       {"grant_type", "username", "password", "scope", "client_id", "client_secret"},
+		"OAuth2PasswordRequestFormStrict": {"grant_type", "username", "password", "scope", "client_id", "client_secret"},
+	}
+
 	// routeMethods maps router decorator methods to HTTP methods.
 	routeMethods = map[string]string{
 		"get": "GET", "post": "POST", "put": "PUT", "patch": "PATCH", "delete": "DELETE",

@@ -189,6 +189,14 @@ func (m *Model) dependency(s *semantic.Scope, call *syntax.Call, security bool, 
 		d.Scopes = m.stringList(s, keyword(call, "scopes"))
 	}
 	m.resolveCallable(d, tscope, target, depth)
+	if d.Func == nil && d.Scheme == nil {
+		if fields := knownForms[fastapiName(d.Callable)]; fields != nil {
+			for _, name := range fields {
+				d.Params = append(d.Params, &Param{Name: name, Kind: FormParam, Type: "str"})
+			}
+			return d
+		}
+	}
 	key := depCacheKey{f: d.Func, s: d.Scheme, callable: d.Callable, path: pathKey(path)}
 	if c := m.depCache[key]; c != nil {
 		// The same callable in the same path context: share its analysis,
