@@ -175,19 +175,23 @@ func (p *Program) splitModule(qual string) (*Module, []string) {
 func (p *Program) Canonical(qual string) string {
 	for range 32 {
 		m, rest := p.splitModule(qual)
-		if m == nil || len(rest) == 0 {
+		if m == nil {
 			return qual
 		}
+		if len(rest) == 0 {
+			return m.Name
+		}
+		canon := m.Name + "." + strings.Join(rest, ".")
 		sym := m.Scope.Names[rest[0]]
 		if sym == nil || sym.Kind != ImportSym {
-			return qual
+			return canon
 		}
 		next := sym.Target
 		if len(rest) > 1 {
 			next += "." + strings.Join(rest[1:], ".")
 		}
-		if next == qual {
-			return qual
+		if next == qual || next == canon {
+			return canon
 		}
 		qual = next
 	}
