@@ -46,6 +46,12 @@ func (m *Model) analyze(d *Dependency, depth int) *depInfo {
 		c := m.checks(d.Func, authParams(d), 0, map[*semantic.Function]bool{})
 		info.authn = info.authn || c.unauthorized || c.forbiddenCredential
 		info.selfAuthz = c.forbiddenPrivilege
+		if d.Class != nil && permissionClassRE.MatchString(shortName(d.Class.Qual)) {
+			// A permission-checker class whose checks run through values
+			// it holds (PermissionsDependency([OwnerPermission])).
+			info.selfAuthz = true
+		}
+		info.authz = info.authz || info.selfAuthz
 		info.authz = info.authz || c.forbiddenPrivilege
 		info.scopeCheck = c.scopeCheck
 	}
@@ -69,7 +75,9 @@ var (
 	authErrorRE = regexp.MustCompile(`(?i)unauthori[sz]ed|notauthenticated|authenticationerror|invalidtoken|credential|invalidauth|tokenerror`)
 	forbiddenRE = regexp.MustCompile(`(?i)forbidden|permissiondenied|accessdenied|notallowed`)
 	status401RE = regexp.MustCompile(`401|UNAUTHORIZED`)
-	status403RE = regexp.MustCompile(`403|FORBIDDEN`)
+	// permissionClassRE names dependency classes that exist to authorize.
+	permissionClassRE = regexp.MustCompile(`(?i)permission|rolechecker|rolerequired|requirerole|scopechecker|authoriz`)
+	status403RE       = regexp.MustCompile(`403|FORBIDDEN`)
 )
 
 // checks looks at what a function raises and under which conditions,

@@ -273,6 +273,10 @@ func (m *Model) collectUses(mod *semantic.Module, s *semantic.Scope, st syntax.S
 		}
 		r := m.routerOf(s, attr.Value)
 		if r == nil {
+			switch attr.Attr.Name {
+			case "include_router", "add_api_route":
+				m.diag(mod, call, "%s on %s, which is not a router found statically; its routes are not listed", attr.Attr.Name, exprText(mod, attr.Value))
+			}
 			return
 		}
 		m.method(mod, s, r, attr.Attr.Name, call, loop)

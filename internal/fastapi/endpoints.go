@@ -53,7 +53,14 @@ func (m *Model) addEndpoint(rt *Route, app *Router, full string, deps []*Depende
 	e := &Endpoint{Route: rt, App: app, FullPath: full, Chain: chain}
 	e.Deps = append(append([]*Dependency(nil), deps...), rt.Deps...)
 	if rt.Params == nil && rt.Handler != nil {
-		rt.Params = m.params(rt.Handler, false, pathParams(full), 0)
+		h := rt.Handler
+		method := h.Class != nil && !isStaticMethod(h)
+		rt.Params = m.params(h, method, pathParams(full), 0)
+		if method {
+			// A class-based view (fastapi-utils' @cbv and its kin): the
+			// class's Depends attributes are dependencies of each endpoint.
+			rt.Params = append(m.classDeps(h.Class, pathParams(full)), rt.Params...)
+		}
 	}
 	for _, p := range rt.Params {
 		if p.Dep != nil {

@@ -190,8 +190,11 @@ func (d *Dependency) ChecksScopes() bool { return d.info != nil && d.info.scopeC
 
 // Name is a short name for the dependency, as people write it.
 func (d *Dependency) Name() string {
-	if d.Scheme != nil {
+	switch {
+	case d.Scheme != nil:
 		return d.Scheme.Name
+	case d.Class != nil:
+		return shortName(d.Class.Qual)
 	}
 	return shortName(d.Callable)
 }

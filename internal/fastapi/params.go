@@ -52,8 +52,13 @@ func (m *Model) params(f *semantic.Function, skipSelf bool, path map[string]bool
 }
 
 func (m *Model) param(f *semantic.Function, a *syntax.Arg, def syntax.Expr, path map[string]bool, depth int) *Param {
+	return m.paramIn(f.Outer, a, def, path, depth)
+}
+
+// paramIn classifies a parameter whose annotation and default are written
+// in scope.
+func (m *Model) paramIn(scope *semantic.Scope, a *syntax.Arg, def syntax.Expr, path map[string]bool, depth int) *Param {
 	p := &Param{Name: a.Name.Name, Arg: a, Default: def, Kind: QueryParam}
-	scope := f.Outer
 	typ, metas, typScope := m.unwrapAnnotated(scope, a.Annotation)
 	p.TypeExpr = typ
 	if typ != nil {
@@ -95,6 +100,50 @@ func (m *Model) param(f *semantic.Function, a *syntax.Arg, def syntax.Expr, path
 		p.Kind = BodyParam
 	}
 	return p
+}
+
+// classDeps returns the class attributes of a class-based view that FastAPI
+// fills through dependency injection (`user: User = Depends(current_user)`),
+// inherited ones included; a subclass's attribute overrides its base's.
+func (m *Model) classDeps(c *semantic.Class, path map[string]bool) []*Param {
+	var chain []*semantic.Class
+	for _, a := range m.Prog.Ancestors(c.Qual) {
+		if base := m.Prog.Class(a); base != nil {
+			chain = append(chain, base)
+		}
+	}
+	byName := map[string]*Param{}
+	var order []string
+	for i := len(chain) - 1; i >= -1; i-- {
+		cls := c
+		if i >= 0 {
+			cls = chain[i]
+		}
+		for _, st := range cls.Node.Body {
+			ann, ok := st.(*syntax.AnnAssign)
+			if !ok {
+				continue
+			}
+			name, ok := ann.Target.(*syntax.Name)
+			if !ok {
+				continue
+			}
+			a := &syntax.Arg{Span: ann.Span, Name: &syntax.Ident{Span: name.Span, Name: name.ID}, Annotation: ann.Annotation}
+			p := m.paramIn(cls.Scope, a, ann.Value, path, 0)
+			if p.Kind != DependencyParam {
+				continue
+			}
+			if _, seen := byName[name.ID]; !seen {
+				order = append(order, name.ID)
+			}
+			byName[name.ID] = p
+		}
+	}
+	out := make([]*Param, 0, len(order))
+	for _, n := range order {
+		out = append(out, byName[n])
+	}
+	return out
 }
 
 // unwrapAnnotated looks through Optional and X | None, resolves

@@ -7,6 +7,7 @@ package semantic
 
 import (
 	"path"
+	"path/filepath"
 	"sort"
 	"strings"
 
@@ -57,6 +58,13 @@ func New(files []Input) *Program {
 	for _, in := range files {
 		rel := cleanRel(in.Rel)
 		name, pkg := ModuleName(rel, pkgDirs)
+		if pkgDirs[""] && rootPackage(name, rel, pkgDirs) {
+			// The scan root is itself a package: its directory name
+			// starts the module names, as imports spell them.
+			if root := rootName(in); root != "" {
+				name = strings.TrimSuffix(root+"."+name, ".")
+			}
+		}
 		if name == "" {
 			continue
 		}
@@ -90,6 +98,43 @@ func New(files []Input) *Program {
 		}
 	}
 	return p
+}
+
+// rootPackage reports whether a module's package chain reaches the scan
+// root (which holds an __init__.py).
+func rootPackage(name, rel string, pkgDirs map[string]bool) bool {
+	dir := path.Dir(rel)
+	for dir != "." && dir != "/" && dir != "" {
+		if !pkgDirs[dir] {
+			return false
+		}
+		dir = path.Dir(dir)
+	}
+	return true
+}
+
+// rootName is the name of the directory a file was found under.
+func rootName(in Input) string {
+	p := filepath.ToSlash(in.Path)
+	rel := cleanRel(in.Rel)
+	if !strings.HasSuffix(p, rel) {
+		return ""
+	}
+	root := strings.TrimSuffix(strings.TrimSuffix(p, rel), "/")
+	if root == "" || root == "." {
+		abs, err := filepath.Abs(".")
+		if err != nil {
+			return ""
+		}
+		root = filepath.ToSlash(abs)
+	} else if abs, err := filepath.Abs(root); err == nil {
+		root = filepath.ToSlash(abs)
+	}
+	base := path.Base(root)
+	if base == "/" || base == "." || strings.ContainsAny(base, " .") {
+		return ""
+	}
+	return strings.ReplaceAll(base, "-", "_")
 }
 
 func cleanRel(rel string) string { return strings.TrimPrefix(path.Clean("/"+rel), "/") }

@@ -1,0 +1,5 @@
+def cbv(router):
+    def decorator(cls):
+        return cls
+
+    return decorator
