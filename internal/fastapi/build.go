@@ -18,13 +18,14 @@ type Options struct {
 // Build makes the FastAPI model of a program.
 func Build(prog *semantic.Program, opts Options) *Model {
 	m := &Model{
-		Prog:        prog,
-		routerBySym: map[*semantic.Symbol]*Router{},
-		schemeBySym: map[*semantic.Symbol]*Scheme{},
-		funcByNode:  map[*syntax.FunctionDef]*semantic.Function{},
-		deps:        map[depKey]*depInfo{},
-		depCache:    map[depCacheKey]*Dependency{},
-		authNames:   map[string]bool{},
+		Prog:         prog,
+		routerBySym:  map[*semantic.Symbol]*Router{},
+		schemeBySym:  map[*semantic.Symbol]*Scheme{},
+		funcByNode:   map[*syntax.FunctionDef]*semantic.Function{},
+		deps:         map[depKey]*depInfo{},
+		depCache:     map[depCacheKey]*Dependency{},
+		modelByClass: map[*semantic.Class]*DataModel{},
+		authNames:    map[string]bool{},
 	}
 	for _, n := range opts.AuthDependencies {
 		m.authNames[n] = true
@@ -52,15 +53,29 @@ func Build(prog *semantic.Program, opts Options) *Model {
 	return m
 }
 
-// stmtFunc is called for each statement with the scope it runs in and the
-// innermost loop around it.
-type stmtFunc func(mod *semantic.Module, s *semantic.Scope, st syntax.Stmt, loop *syntax.For)
+// stmtCtx is where a statement runs: the innermost loop around it and the
+// conditions of the if statements it is under (in its own function).
+type stmtCtx struct {
+	loop  *syntax.For
+	conds []syntax.Expr
+}
+
+func (c *stmtCtx) withCond(e syntax.Expr) *stmtCtx {
+	return &stmtCtx{loop: c.loop, conds: append(append([]syntax.Expr(nil), c.conds...), e)}
+}
+
+// stmtFunc is called for each statement with the scope it runs in and its
+// context.
+type stmtFunc func(mod *semantic.Module, s *semantic.Scope, st syntax.Stmt, ctx *stmtCtx)
 
 // walk visits statements in source order, entering compound statements,
 // functions and classes with their scopes.
-func (m *Model) walk(mod *semantic.Module, s *semantic.Scope, body []syntax.Stmt, loop *syntax.For, fn stmtFunc) {
+func (m *Model) walk(mod *semantic.Module, s *semantic.Scope, body []syntax.Stmt, ctx *stmtCtx, fn stmtFunc) {
+	if ctx == nil {
+		ctx = &stmtCtx{}
+	}
 	for _, st := range body {
-		fn(mod, s, st, loop)
+		fn(mod, s, st, ctx)
 		switch n := st.(type) {
 		case *syntax.FunctionDef:
 			if f := m.funcByNode[n]; f != nil {
@@ -71,26 +86,27 @@ func (m *Model) walk(mod *semantic.Module, s *semantic.Scope, body []syntax.Stmt
 				m.walk(mod, c.Scope, n.Body, nil, fn)
 			}
 		case *syntax.If:
-			m.walk(mod, s, n.Body, loop, fn)
-			m.walk(mod, s, n.Orelse, loop, fn)
+			inner := ctx.withCond(n.Test)
+			m.walk(mod, s, n.Body, inner, fn)
+			m.walk(mod, s, n.Orelse, inner, fn)
 		case *syntax.For:
-			m.walk(mod, s, n.Body, n, fn)
-			m.walk(mod, s, n.Orelse, loop, fn)
+			m.walk(mod, s, n.Body, &stmtCtx{loop: n, conds: ctx.conds}, fn)
+			m.walk(mod, s, n.Orelse, ctx, fn)
 		case *syntax.While:
-			m.walk(mod, s, n.Body, loop, fn)
-			m.walk(mod, s, n.Orelse, loop, fn)
+			m.walk(mod, s, n.Body, ctx, fn)
+			m.walk(mod, s, n.Orelse, ctx, fn)
 		case *syntax.With:
-			m.walk(mod, s, n.Body, loop, fn)
+			m.walk(mod, s, n.Body, ctx, fn)
 		case *syntax.Try:
-			m.walk(mod, s, n.Body, loop, fn)
+			m.walk(mod, s, n.Body, ctx, fn)
 			for _, h := range n.Handlers {
-				m.walk(mod, s, h.Body, loop, fn)
+				m.walk(mod, s, h.Body, ctx, fn)
 			}
-			m.walk(mod, s, n.Orelse, loop, fn)
-			m.walk(mod, s, n.Finalbody, loop, fn)
+			m.walk(mod, s, n.Orelse, ctx, fn)
+			m.walk(mod, s, n.Finalbody, ctx, fn)
 		case *syntax.Match:
 			for _, c := range n.Cases {
-				m.walk(mod, s, c.Body, loop, fn)
+				m.walk(mod, s, c.Body, ctx, fn)
 			}
 		}
 	}
@@ -102,7 +118,7 @@ func (m *Model) diag(mod *semantic.Module, n syntax.Node, format string, args ..
 
 // collectObjects finds the apps, routers and security schemes assigned to
 // variables.
-func (m *Model) collectObjects(mod *semantic.Module, s *semantic.Scope, st syntax.Stmt, _ *syntax.For) {
+func (m *Model) collectObjects(mod *semantic.Module, s *semantic.Scope, st syntax.Stmt, ctx *stmtCtx) {
 	var target syntax.Expr
 	var value syntax.Expr
 	switch n := st.(type) {
@@ -140,7 +156,7 @@ func (m *Model) collectObjects(mod *semantic.Module, s *semantic.Scope, st synta
 	if !isApp && !m.Prog.IsSubclass(class, routerClasses...) {
 		return
 	}
-	r := &Router{Name: qual, Module: mod, Scope: s, Node: call, Class: class, IsApp: isApp,
+	r := &Router{Name: qual, Module: mod, Scope: s, Node: call, Class: class, IsApp: isApp, Conds: ctx.conds,
 		Settings: map[string]syntax.Expr{}, kwargs: map[string]*syntax.Keyword{}}
 	for _, kw := range call.Keywords {
 		if kw.Arg != nil {
@@ -235,7 +251,7 @@ func (m *Model) returnedRouter(f *semantic.Function, depth int) *Router {
 
 // collectUses finds routes, includes, mounts, middleware and exception
 // handlers.
-func (m *Model) collectUses(mod *semantic.Module, s *semantic.Scope, st syntax.Stmt, loop *syntax.For) {
+func (m *Model) collectUses(mod *semantic.Module, s *semantic.Scope, st syntax.Stmt, ctx *stmtCtx) {
 	switch n := st.(type) {
 	case *syntax.FunctionDef:
 		for _, d := range n.Decorators {
@@ -251,7 +267,7 @@ func (m *Model) collectUses(mod *semantic.Module, s *semantic.Scope, st syntax.S
 			if r == nil {
 				continue
 			}
-			m.decorator(mod, s, r, attr.Attr.Name, call, m.funcByNode[n], loop)
+			m.decorator(mod, s, r, attr.Attr.Name, call, m.funcByNode[n], ctx)
 		}
 	case *syntax.ExprStmt:
 		call, ok := n.Value.(*syntax.Call)
@@ -262,7 +278,7 @@ func (m *Model) collectUses(mod *semantic.Module, s *semantic.Scope, st syntax.S
 		if inner, ok := call.Func.(*syntax.Call); ok && len(call.Args) == 1 {
 			if attr, ok := inner.Func.(*syntax.Attribute); ok {
 				if r := m.routerOf(s, attr.Value); r != nil {
-					m.decorator(mod, s, r, attr.Attr.Name, inner, m.funcOf(s, call.Args[0]), loop)
+					m.decorator(mod, s, r, attr.Attr.Name, inner, m.funcOf(s, call.Args[0]), ctx)
 				}
 			}
 			return
@@ -279,7 +295,7 @@ func (m *Model) collectUses(mod *semantic.Module, s *semantic.Scope, st syntax.S
 			}
 			return
 		}
-		m.method(mod, s, r, attr.Attr.Name, call, loop)
+		m.method(mod, s, r, attr.Attr.Name, call, ctx)
 	}
 }
 
@@ -292,14 +308,14 @@ func (m *Model) funcOf(s *semantic.Scope, e syntax.Expr) *semantic.Function {
 }
 
 // decorator handles @router.<name>(...) on handler.
-func (m *Model) decorator(mod *semantic.Module, s *semantic.Scope, r *Router, name string, call *syntax.Call, handler *semantic.Function, loop *syntax.For) {
+func (m *Model) decorator(mod *semantic.Module, s *semantic.Scope, r *Router, name string, call *syntax.Call, handler *semantic.Function, ctx *stmtCtx) {
 	switch {
 	case routeMethods[name] != "":
-		m.addRoute(mod, s, r, []string{routeMethods[name]}, call, arg(call, 0, "path"), handler, loop)
+		m.addRoute(mod, s, r, []string{routeMethods[name]}, call, arg(call, 0, "path"), handler, ctx)
 	case name == "api_route":
-		m.addRoute(mod, s, r, m.methodsArg(s, call), call, arg(call, 0, "path"), handler, loop)
+		m.addRoute(mod, s, r, m.methodsArg(s, call), call, arg(call, 0, "path"), handler, ctx)
 	case name == "websocket" || name == "websocket_route":
-		m.addRoute(mod, s, r, []string{"WEBSOCKET"}, call, arg(call, 0, "path"), handler, loop)
+		m.addRoute(mod, s, r, []string{"WEBSOCKET"}, call, arg(call, 0, "path"), handler, ctx)
 	case name == "middleware":
 		r.Middleware = append(r.Middleware, &Middleware{Func: handler, Module: mod, Node: call, Kwargs: map[string]syntax.Expr{}})
 	case name == "exception_handler":
@@ -312,7 +328,7 @@ func (m *Model) decorator(mod *semantic.Module, s *semantic.Scope, r *Router, na
 }
 
 // method handles a call statement router.<name>(...).
-func (m *Model) method(mod *semantic.Module, s *semantic.Scope, r *Router, name string, call *syntax.Call, loop *syntax.For) {
+func (m *Model) method(mod *semantic.Module, s *semantic.Scope, r *Router, name string, call *syntax.Call, ctx *stmtCtx) {
 	switch name {
 	case "include_router":
 		child := m.routerOf(s, arg(call, 0, "router"))
@@ -322,7 +338,7 @@ func (m *Model) method(mod *semantic.Module, s *semantic.Scope, r *Router, name 
 			}
 			return
 		}
-		inc := &Include{Parent: r, Child: child, Module: mod, Node: call, PrefixKnown: true}
+		inc := &Include{Parent: r, Child: child, Module: mod, Node: call, PrefixKnown: true, Conds: ctx.conds}
 		if p := keyword(call, "prefix"); p != nil {
 			inc.Prefix, inc.PrefixKnown = m.constString(s, p)
 			if !inc.PrefixKnown {
@@ -347,9 +363,9 @@ func (m *Model) method(mod *semantic.Module, s *semantic.Scope, r *Router, name 
 	case "add_api_route":
 		handler := m.funcOf(s, arg(call, 1, "endpoint"))
 		methods := m.methodsArg(s, call)
-		m.addRoute(mod, s, r, methods, call, arg(call, 0, "path"), handler, loop)
+		m.addRoute(mod, s, r, methods, call, arg(call, 0, "path"), handler, ctx)
 	case "add_api_websocket_route", "add_websocket_route":
-		m.addRoute(mod, s, r, []string{"WEBSOCKET"}, call, arg(call, 0, "path"), m.funcOf(s, arg(call, 1, "endpoint")), loop)
+		m.addRoute(mod, s, r, []string{"WEBSOCKET"}, call, arg(call, 0, "path"), m.funcOf(s, arg(call, 1, "endpoint")), ctx)
 	case "add_middleware":
 		mw := &Middleware{Class: m.Prog.Qualify(s, arg(call, 0, "middleware_class")), Module: mod, Node: call, Kwargs: map[string]syntax.Expr{}}
 		for _, kw := range call.Keywords {
@@ -385,11 +401,11 @@ func (m *Model) middlewareList(r *Router, mod *semantic.Module, s *semantic.Scop
 }
 
 // addRoute records a route declared on r.
-func (m *Model) addRoute(mod *semantic.Module, s *semantic.Scope, r *Router, methods []string, call *syntax.Call, pathExpr syntax.Expr, handler *semantic.Function, loop *syntax.For) {
-	if _, known := m.constString(s, pathExpr); !known && loop != nil {
-		if values, ok := m.loopValues(s, loop, pathExpr); ok {
+func (m *Model) addRoute(mod *semantic.Module, s *semantic.Scope, r *Router, methods []string, call *syntax.Call, pathExpr syntax.Expr, handler *semantic.Function, ctx *stmtCtx) {
+	if _, known := m.constString(s, pathExpr); !known && ctx.loop != nil {
+		if values, ok := m.loopValues(s, ctx.loop, pathExpr); ok {
 			for _, v := range values {
-				m.newRoute(mod, s, r, methods, call, v, true, handler)
+				m.newRoute(mod, s, r, methods, call, v, true, handler, ctx)
 			}
 			return
 		}
@@ -397,7 +413,7 @@ func (m *Model) addRoute(mod *semantic.Module, s *semantic.Scope, r *Router, met
 	path, known := m.constString(s, pathExpr)
 	if !known {
 		where := ""
-		if loop != nil {
+		if ctx.loop != nil {
 			where = " (made in a loop)"
 		}
 		m.diag(mod, call, "route path %s is not a constant%s; it is listed as written", exprText(mod, pathExpr), where)
@@ -405,11 +421,11 @@ func (m *Model) addRoute(mod *semantic.Module, s *semantic.Scope, r *Router, met
 			path = "<" + exprText(mod, pathExpr) + ">"
 		}
 	}
-	m.newRoute(mod, s, r, methods, call, path, known, handler)
+	m.newRoute(mod, s, r, methods, call, path, known, handler, ctx)
 }
 
-func (m *Model) newRoute(mod *semantic.Module, s *semantic.Scope, r *Router, methods []string, call *syntax.Call, path string, known bool, handler *semantic.Function) {
-	rt := &Route{Router: r, Methods: methods, Path: path, PathKnown: known, Handler: handler, Module: mod, Node: call, Kwargs: map[string]syntax.Expr{}}
+func (m *Model) newRoute(mod *semantic.Module, s *semantic.Scope, r *Router, methods []string, call *syntax.Call, path string, known bool, handler *semantic.Function, ctx *stmtCtx) {
+	rt := &Route{Router: r, Methods: methods, Path: path, PathKnown: known, Handler: handler, Module: mod, Node: call, Kwargs: map[string]syntax.Expr{}, Conds: ctx.conds}
 	for _, kw := range call.Keywords {
 		if kw.Arg != nil {
 			rt.Kwargs[kw.Arg.Name] = kw.Value

@@ -19,12 +19,14 @@ type Model struct {
 	Schemes     []*Scheme   // security scheme instances
 	Diagnostics []Diagnostic
 
-	routerBySym map[*semantic.Symbol]*Router
-	schemeBySym map[*semantic.Symbol]*Scheme
-	funcByNode  map[*syntax.FunctionDef]*semantic.Function
-	deps        map[depKey]*depInfo
-	depCache    map[depCacheKey]*Dependency
-	authNames   map[string]bool
+	routerBySym  map[*semantic.Symbol]*Router
+	schemeBySym  map[*semantic.Symbol]*Scheme
+	funcByNode   map[*syntax.FunctionDef]*semantic.Function
+	deps         map[depKey]*depInfo
+	depCache     map[depCacheKey]*Dependency
+	models       []*DataModel
+	modelByClass map[*semantic.Class]*DataModel
+	authNames    map[string]bool
 }
 
 // Diagnostic is something the model could not resolve statically.
@@ -51,6 +53,7 @@ type Router struct {
 	Mounts     []*Mount               // sub-applications mounted on it
 	Middleware []*Middleware          // add_middleware, middleware=[...], @app.middleware
 	Handlers   []*ExceptionHandler    // exception handlers
+	Conds      []syntax.Expr          // conditions of the if statements it is created under
 	IncludedBy []*Include             // where it is included
 	MountedBy  []*Mount               // where it is mounted
 	kwargs     map[string]*syntax.Keyword
@@ -63,6 +66,7 @@ type Include struct {
 	PrefixKnown   bool
 	Tags          []string
 	Deps          []*Dependency
+	Conds         []syntax.Expr // conditions of the if statements around the call
 	Module        *semantic.Module
 	Node          *syntax.Call
 }
@@ -107,6 +111,7 @@ type Route struct {
 	ResponseClass syntax.Expr
 	StatusCode    syntax.Expr
 	Kwargs        map[string]syntax.Expr
+	Conds         []syntax.Expr // conditions of the if statements around the declaration
 }
 
 // Endpoint is a route as served: its full path from an app through every

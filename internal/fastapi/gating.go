@@ -1,0 +1,89 @@
+package fastapi
+
+import (
+	"regexp"
+
+	"github.com/fastapi-audit/fastapi-audit/internal/python/semantic"
+	"github.com/fastapi-audit/fastapi-audit/internal/python/syntax"
+)
+
+// envRE matches the names and values that tell deployment environments
+// apart in conditions.
+var envRE = regexp.MustCompile(`(?i)\b(\w*env\w*|stage|staging|debug|production|prod|development|dev|local|testing|is_prod\w*|is_dev\w*|is_local|show_docs|enable_docs|docs_enabled)\b`)
+
+// EnvironmentCondition reports whether a condition tells environments
+// apart (`settings.ENVIRONMENT == "production"`, `if DEBUG:`).
+func EnvironmentCondition(mod *semantic.Module, cond syntax.Expr) bool {
+	return envRE.MatchString(mod.File.Text(cond))
+}
+
+// EnvironmentGated reports whether the value of an expression depends on
+// the deployment environment: a conditional expression on the environment,
+// a setting read from configuration (settings.X, os.environ, os.getenv), or
+// a variable assigned under such conditions.
+func (m *Model) EnvironmentGated(s *semantic.Scope, e syntax.Expr) bool {
+	return m.gated(s, e, 0)
+}
+
+func (m *Model) gated(s *semantic.Scope, e syntax.Expr, depth int) bool {
+	if e == nil || depth > 8 {
+		return false
+	}
+	switch e := e.(type) {
+	case *syntax.IfExp:
+		return EnvironmentCondition(s.Module, e.Test) || m.gated(s, e.Body, depth+1) || m.gated(s, e.Orelse, depth+1)
+	case *syntax.Call:
+		switch m.Prog.Qualify(s, e.Func) {
+		case "os.getenv", "os.environ.get", "decouple.config", "environs.Env":
+			return true
+		}
+		if a, ok := e.Func.(*syntax.Attribute); ok && a.Attr.Name == "get" {
+			return m.gated(s, a.Value, depth+1)
+		}
+	case *syntax.Subscript:
+		return m.Prog.Qualify(s, e.Value) == "os.environ" || m.gated(s, e.Value, depth+1)
+	case *syntax.Attribute:
+		if m.Prog.Qualify(s, e) == "os.environ" {
+			return true
+		}
+		// settings.DOCS_URL: a field of a settings class, read from the
+		// environment.
+		if dm := m.ModelOf(m.Prog.TypeOf(s, e.Value)); dm != nil && dm.Settings {
+			return true
+		}
+		if sym, sc := m.Prog.ResolveScope(s, e); sym != nil && sc != nil && sym.Kind == semantic.VarSym {
+			return m.symbolGated(sc, sym, depth)
+		}
+	case *syntax.Name:
+		if sym, sc := m.Prog.ResolveScope(s, e); sym != nil && sc != nil && sym.Kind == semantic.VarSym {
+			return m.symbolGated(sc, sym, depth)
+		}
+	case *syntax.BoolOp:
+		for _, v := range e.Values {
+			if m.gated(s, v, depth+1) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// symbolGated: a variable assigned more than once (in branches) or from a
+// gated value.
+func (m *Model) symbolGated(sc *semantic.Scope, sym *semantic.Symbol, depth int) bool {
+	if len(sym.Values) > 1 {
+		return true
+	}
+	return m.gated(sc, sym.Value(), depth+1)
+}
+
+// EnvironmentGatedConds reports whether any of the conditions tells
+// environments apart.
+func EnvironmentGatedConds(mod *semantic.Module, conds []syntax.Expr) bool {
+	for _, c := range conds {
+		if EnvironmentCondition(mod, c) {
+			return true
+		}
+	}
+	return false
+}
