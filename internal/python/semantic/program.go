@@ -10,17 +10,20 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/fastapi-audit/fastapi-audit/internal/python/syntax"
 )
 
 // Program is a set of modules analysed together.
 type Program struct {
-	Modules []*Module
-	byName  map[string]*Module
-	funcs   map[string]*Function
-	classes map[string]*Class
-	callers map[*Function][]*Function
+	Modules   []*Module
+	byName    map[string]*Module
+	funcs     map[string]*Function
+	classes   map[string]*Class
+	callers   map[*Function][]*Function
+	index     *Index
+	indexOnce sync.Once
 }
 
 // Module is one Python source file.

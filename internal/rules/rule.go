@@ -1,0 +1,191 @@
+// Package rules holds fastapi-audit's rule catalog: each rule is declared
+// once, with its metadata and documentation, in a file of its own, and
+// checks the program through the FastAPI model and the shared index.
+package rules
+
+import (
+	"fmt"
+	"path"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/fastapi-audit/fastapi-audit/internal/fastapi"
+	"github.com/fastapi-audit/fastapi-audit/internal/finding"
+	"github.com/fastapi-audit/fastapi-audit/internal/python/semantic"
+	"github.com/fastapi-audit/fastapi-audit/internal/python/syntax"
+	"github.com/fastapi-audit/fastapi-audit/internal/source"
+)
+
+// Doc is a rule's documentation.
+type Doc struct {
+	What       string   // what it finds
+	Why        string   // why it matters
+	Example    string   // vulnerable code (Python)
+	Fix        string   // how to fix it, with the fixed code
+	References []string // links
+}
+
+// Rule is one check with its metadata.
+type Rule struct {
+	ID          string // FA404
+	Name        string // debug-mode
+	Title       string // one line, as findings are titled
+	Category    string // injection, authentication, access-control, exposure, input, transport, outbound, dependencies
+	Severity    finding.Severity
+	Confidence  finding.Confidence
+	CWE         []int
+	OWASP       []string // e.g. "API8:2023", "A05:2021"
+	Remediation string   // one sentence for findings
+	Doc         Doc
+	Check       func(*Pass)
+}
+
+var registry = map[string]*Rule{}
+
+// Register adds a rule to the catalog; rule files call it from init.
+func Register(r *Rule) {
+	if !idRE.MatchString(r.ID) {
+		panic(fmt.Sprintf("rule id %q is not FA followed by three digits", r.ID))
+	}
+	if _, dup := registry[r.ID]; dup {
+		panic("duplicate rule " + r.ID)
+	}
+	registry[r.ID] = r
+}
+
+var idRE = regexp.MustCompile(`^FA\d{3}$`)
+
+// All returns the rules in id order.
+func All() []*Rule {
+	out := make([]*Rule, 0, len(registry))
+	for _, r := range registry {
+		out = append(out, r)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
+}
+
+// Get returns a rule by id, or nil.
+func Get(id string) *Rule { return registry[strings.ToUpper(id)] }
+
+// KnownPrefix reports whether an id or prefix (FA1, FA10, FA101) names at
+// least one rule, or a rule group the catalog reserves.
+func KnownPrefix(p string) bool {
+	p = strings.ToUpper(p)
+	if !regexp.MustCompile(`^FA\d{1,3}$`).MatchString(p) {
+		return false
+	}
+	if len(p) < 5 {
+		return true // a group: FA1 .. FA9, FA10 .. FA99
+	}
+	return registry[p] != nil
+}
+
+// Options are the settings rules read.
+type Options struct {
+	PublicRoutes []string // path globs meant to be anonymous
+}
+
+// Pass is one rule's run over the program.
+type Pass struct {
+	Rule    *Rule
+	Model   *fastapi.Model
+	Prog    *semantic.Program
+	Index   *semantic.Index
+	Files   []source.File // every discovered file (dependency manifests and environment files included)
+	Options Options
+
+	findings []*finding.Finding
+}
+
+// Run runs the rules and returns their findings, with fingerprints, in file
+// and line order.
+func Run(rs []*Rule, model *fastapi.Model, files []source.File, opts Options) []*finding.Finding {
+	var all []*finding.Finding
+	ix := model.Prog.Index()
+	for _, r := range rs {
+		p := &Pass{Rule: r, Model: model, Prog: model.Prog, Index: ix, Files: files, Options: opts}
+		r.Check(p)
+		all = append(all, p.findings...)
+	}
+	sort.SliceStable(all, func(i, j int) bool {
+		a, b := all[i].Location, all[j].Location
+		if a.File != b.File {
+			return a.File < b.File
+		}
+		if a.Line != b.Line {
+			return a.Line < b.Line
+		}
+		if a.Column != b.Column {
+			return a.Column < b.Column
+		}
+		return all[i].RuleID < all[j].RuleID
+	})
+	finding.Fingerprints(all)
+	return all
+}
+
+// newFinding starts a finding with the rule's metadata.
+func (p *Pass) newFinding(loc finding.Location, msg string) *finding.Finding {
+	r := p.Rule
+	f := &finding.Finding{
+		RuleID: r.ID, Title: r.Title, Severity: r.Severity, Confidence: r.Confidence,
+		CWE: r.CWE, OWASP: r.OWASP, Location: loc, Message: msg, Remediation: r.Remediation,
+	}
+	p.findings = append(p.findings, f)
+	return f
+}
+
+// Report records a finding on a node of a module and returns it for the
+// rule to refine (severity, confidence, evidence, secrets).
+func (p *Pass) Report(mod *semantic.Module, node syntax.Node, format string, args ...any) *finding.Finding {
+	f := p.newFinding(Location(mod, node), fmt.Sprintf(format, args...))
+	if fn := EnclosingFunc(mod, node.Pos()); fn != nil {
+		f.Function = fn.Qual
+	}
+	f.Snippet = snippet(mod.File, node)
+	f.SetCode(mod.File.Text(node))
+	return f
+}
+
+// ReportFile records a finding on a line of a file that is not Python.
+func (p *Pass) ReportFile(file source.File, line int, code, format string, args ...any) *finding.Finding {
+	loc := finding.Location{File: relPath(file.Rel), Line: line, Column: 1, EndLine: line, EndColumn: 1}
+	f := p.newFinding(loc, fmt.Sprintf(format, args...))
+	f.Snippet = code
+	f.SetCode(code)
+	return f
+}
+
+// Location is the range of a node in a module.
+func Location(mod *semantic.Module, node syntax.Node) finding.Location {
+	from := mod.File.Position(node.Pos())
+	to := mod.File.Position(node.End())
+	return finding.Location{File: relPath(mod.Rel), Line: from.Line, Column: from.Column, EndLine: to.Line, EndColumn: to.Column}
+}
+
+func relPath(rel string) string { return strings.TrimPrefix(path.Clean("/"+rel), "/") }
+
+// EnclosingFunc returns the innermost function of a module that contains
+// an offset, or nil.
+func EnclosingFunc(mod *semantic.Module, pos syntax.Pos) *semantic.Function {
+	var best *semantic.Function
+	for _, f := range mod.Funcs {
+		if f.Node.Pos() <= pos && pos < f.Node.End() {
+			if best == nil || f.Node.Pos() >= best.Node.Pos() {
+				best = f
+			}
+		}
+	}
+	return best
+}
+
+// snippet is the first source line of a node, trimmed and shortened.
+func snippet(f *syntax.File, node syntax.Node) string {
+	line := strings.TrimSpace(f.LineText(f.Line(node.Pos())))
+	if r := []rune(line); len(r) > 160 {
+		line = string(r[:157]) + "..."
+	}
+	return line
+}

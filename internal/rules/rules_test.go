@@ -1,0 +1,137 @@
+package rules
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/fastapi-audit/fastapi-audit/internal/fastapi"
+	"github.com/fastapi-audit/fastapi-audit/internal/finding"
+	"github.com/fastapi-audit/fastapi-audit/internal/python/semantic"
+	"github.com/fastapi-audit/fastapi-audit/internal/source"
+)
+
+var expectRE = regexp.MustCompile(`#\s*expect:\s*(FA\d{3}(?:\s*,\s*FA\d{3})*)`)
+
+// scanDir runs rules over a directory as scan does.
+func scanDir(t *testing.T, dir string, rs []*Rule, opts Options) []*finding.Finding {
+	t.Helper()
+	files, _, err := source.Discover([]string{dir}, source.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var inputs []semantic.Input
+	for _, p := range source.ParseAll(files, 0, 0) {
+		if len(p.Syntax.Errors) > 0 {
+			t.Fatalf("%s: %v", p.Rel, p.Syntax.Errors)
+		}
+		inputs = append(inputs, semantic.Input{Path: p.Path, Rel: p.Rel, File: p.Syntax})
+	}
+	model := fastapi.Build(semantic.New(inputs), fastapi.Options{})
+	return Run(rs, model, files, opts)
+}
+
+// expectations reads the `# expect: FA601` markers of every file under dir:
+// "file:line" -> rule ids.
+func expectations(t *testing.T, dir string) map[string][]string {
+	t.Helper()
+	want := map[string][]string{}
+	err := filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, path)
+		for i, line := range strings.Split(string(b), "\n") {
+			if m := expectRE.FindStringSubmatch(line); m != nil {
+				for _, id := range strings.Split(m[1], ",") {
+					key := fmt.Sprintf("%s:%d", filepath.ToSlash(rel), i+1)
+					want[key] = append(want[key], strings.TrimSpace(id))
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return want
+}
+
+// TestFixtures runs each rule on its fixtures: testdata/<ids>/ holds Python
+// (and other) files whose reported lines carry `# expect: ID`. A missing
+// finding and a finding on a line without a marker both fail.
+func TestFixtures(t *testing.T) {
+	dirs, err := filepath.Glob(filepath.Join("testdata", "fa*"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	covered := map[string]bool{}
+	for _, dir := range dirs {
+		var rs []*Rule
+		for _, id := range strings.Split(filepath.Base(dir), "-") {
+			r := Get(id)
+			if r == nil {
+				t.Fatalf("%s: no rule %s", dir, id)
+			}
+			rs = append(rs, r)
+			covered[r.ID] = true
+		}
+		t.Run(filepath.Base(dir), func(t *testing.T) {
+			want := expectations(t, dir)
+			if len(want) == 0 {
+				t.Fatal("no expectations: every fixture needs positive cases")
+			}
+			got := map[string][]string{}
+			for _, f := range scanDir(t, dir, rs, Options{}) {
+				key := fmt.Sprintf("%s:%d", f.Location.File, f.Location.Line)
+				got[key] = append(got[key], f.RuleID)
+				if f.Message == "" || f.Fingerprint == "" {
+					t.Errorf("%s: %s without message or fingerprint", key, f.RuleID)
+				}
+			}
+			keys := map[string]bool{}
+			for k := range want {
+				keys[k] = true
+			}
+			for k := range got {
+				keys[k] = true
+			}
+			var sorted []string
+			for k := range keys {
+				sorted = append(sorted, k)
+			}
+			sort.Strings(sorted)
+			for _, k := range sorted {
+				w, g := want[k], got[k]
+				sort.Strings(w)
+				sort.Strings(g)
+				if strings.Join(w, ",") != strings.Join(g, ",") {
+					t.Errorf("%s: want [%s], got [%s]", k, strings.Join(w, ","), strings.Join(g, ","))
+				}
+			}
+		})
+	}
+	for _, r := range All() {
+		if !covered[r.ID] {
+			t.Errorf("rule %s has no fixture directory under testdata", r.ID)
+		}
+	}
+}
+
+// TestMetadata checks every rule's declaration is complete.
+func TestMetadata(t *testing.T) {
+	for _, r := range All() {
+		if r.Name == "" || r.Title == "" || r.Category == "" || len(r.CWE) == 0 || len(r.OWASP) == 0 ||
+			r.Remediation == "" || r.Doc.What == "" || r.Doc.Why == "" || r.Doc.Example == "" || r.Doc.Fix == "" || r.Check == nil {
+			t.Errorf("%s: incomplete metadata", r.ID)
+		}
+	}
+}
