@@ -1,0 +1,5 @@
+class Settings:
+    RELOAD = False
+
+
+settings = Settings()
