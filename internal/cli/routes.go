@@ -5,13 +5,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"sort"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
-	"github.com/fastapi-audit/fastapi-audit/internal/fastapi"
+	"github.com/fastapi-audit/fastapi-audit/internal/report"
 )
 
 func newRoutesCmd() *cobra.Command {
@@ -39,7 +38,7 @@ reported as a diagnostic on stderr.`,
 			if err != nil {
 				return err
 			}
-			rows := routeRows(p)
+			rows := report.Routes(p.model)
 			for _, d := range p.model.Diagnostics {
 				pos := d.Module.File.Position(d.Node.Pos())
 				fmt.Fprintf(cmd.ErrOrStderr(), "%s:%d:%d: %s\n", d.Module.Path, pos.Line, pos.Column, d.Msg)
@@ -61,105 +60,6 @@ reported as a diagnostic on stderr.`,
 	f.IntVar(&o.jobs, "jobs", 0, "parallel workers (default: all cores)")
 	f.Int64Var(&o.maxFileSize, "max-file-size", 5<<20, "skip files larger than this many bytes")
 	return cmd
-}
-
-// routeRow is one endpoint as the routes command prints it.
-type routeRow struct {
-	Method   string              `json:"method"`
-	Path     string              `json:"path"`
-	Handler  string              `json:"handler"`
-	File     string              `json:"file"`
-	Line     int                 `json:"line"`
-	App      string              `json:"app,omitempty"`
-	Auth     []string            `json:"auth"`
-	Authz    []string            `json:"authz"`
-	Scopes   []string            `json:"scopes,omitempty"`
-	Params   map[string][]string `json:"params"`
-	Response string              `json:"response_model,omitempty"`
-}
-
-func routeRows(p *project) []routeRow {
-	var rows []routeRow
-	for _, e := range p.model.Endpoints {
-		for _, method := range e.Methods {
-			r := routeRow{Method: method, Path: e.FullPath, Auth: []string{}, Authz: []string{}, Params: map[string][]string{}, Scopes: e.Scopes}
-			mod := e.Module
-			if e.Handler != nil {
-				mod = e.Handler.Module
-				r.Handler = e.Handler.Node.Name.Name
-				r.Line = mod.File.Position(e.Handler.Node.Name.Pos()).Line
-			} else {
-				r.Handler = "?"
-				r.Line = mod.File.Position(e.Node.Pos()).Line
-			}
-			r.File = mod.Rel
-			if e.App != nil {
-				r.App = e.App.Name
-			}
-			for _, d := range e.Auth {
-				r.Auth = append(r.Auth, d.Name())
-			}
-			for _, d := range e.Authz {
-				r.Authz = append(r.Authz, d.Name())
-			}
-			for _, d := range e.Deps {
-				for _, prm := range d.Params {
-					collectParams(prm, r.Params, 0)
-				}
-			}
-			for _, prm := range e.Params {
-				collectParams(prm, r.Params, 0)
-			}
-			r.Response = responseModel(e)
-			rows = append(rows, r)
-		}
-	}
-	sort.SliceStable(rows, func(i, j int) bool {
-		if rows[i].Path != rows[j].Path {
-			return rows[i].Path < rows[j].Path
-		}
-		return rows[i].Method < rows[j].Method
-	})
-	return rows
-}
-
-// collectParams lists the request parameters of a handler, including those
-// its dependencies read from the request.
-func collectParams(p *fastapi.Param, out map[string][]string, depth int) {
-	if p.Kind.FromRequest() {
-		kind := p.Kind.String()
-		if !containsString(out[kind], p.Name) {
-			out[kind] = append(out[kind], p.Name)
-		}
-		return
-	}
-	if p.Dep == nil || depth > 8 {
-		return
-	}
-	for _, sub := range p.Dep.Params {
-		collectParams(sub, out, depth+1)
-	}
-}
-
-func containsString(l []string, s string) bool {
-	for _, x := range l {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
-// responseModel is the response model of a route: response_model=, else the
-// handler's return annotation.
-func responseModel(e *fastapi.Endpoint) string {
-	if e.ResponseModel != nil {
-		return e.Module.File.Text(e.ResponseModel)
-	}
-	if e.Handler != nil && e.Handler.Node.Returns != nil {
-		return e.Handler.Module.File.Text(e.Handler.Node.Returns)
-	}
-	return ""
 }
 
 var paramOrder = []string{"path", "query", "header", "cookie", "body", "form", "file"}
@@ -184,7 +84,7 @@ func orNone(l []string, sep string) string {
 	return strings.Join(l, sep)
 }
 
-func writeRoutesText(w io.Writer, rows []routeRow) error {
+func writeRoutesText(w io.Writer, rows []report.Route) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "METHOD\tPATH\tHANDLER\tAUTH\tAUTHZ\tPARAMS\tRESPONSE")
 	for _, r := range rows {
@@ -206,7 +106,7 @@ func writeRoutesText(w io.Writer, rows []routeRow) error {
 	return err
 }
 
-func countNoAuth(rows []routeRow) int {
+func countNoAuth(rows []report.Route) int {
 	n := 0
 	for _, r := range rows {
 		if len(r.Auth) == 0 {
@@ -218,16 +118,16 @@ func countNoAuth(rows []routeRow) int {
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 
-func writeRoutesJSON(w io.Writer, rows []routeRow) error {
+func writeRoutesJSON(w io.Writer, rows []report.Route) error {
 	if rows == nil {
-		rows = []routeRow{}
+		rows = []report.Route{}
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(map[string]any{"schema": 1, "routes": rows})
 }
 
-func writeRoutesCSV(w io.Writer, rows []routeRow) error {
+func writeRoutesCSV(w io.Writer, rows []report.Route) error {
 	cw := csv.NewWriter(w)
 	_ = cw.Write([]string{"method", "path", "file", "line", "handler", "auth", "authz", "params", "response_model"})
 	for _, r := range rows {

@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/fastapi-audit/fastapi-audit/internal/report"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -58,7 +60,7 @@ func TestRoutesFormats(t *testing.T) {
 	}
 	var doc struct {
 		Schema int        `json:"schema"`
-		Routes []routeRow `json:"routes"`
+		Routes []report.Route `json:"routes"`
 	}
 	if err := json.Unmarshal([]byte(out), &doc); err != nil {
 		t.Fatalf("json: %v", err)
@@ -66,7 +68,7 @@ func TestRoutesFormats(t *testing.T) {
 	if doc.Schema != 1 || len(doc.Routes) != 16 {
 		t.Fatalf("schema %d, %d routes", doc.Schema, len(doc.Routes))
 	}
-	var ban *routeRow
+	var ban *report.Route
 	for i := range doc.Routes {
 		if doc.Routes[i].Path == "/api/v1/admin/users/{user_id}/ban" {
 			ban = &doc.Routes[i]

@@ -1,68 +1,336 @@
 package cli
 
 import (
+	"bufio"
 	"fmt"
+	"io"
+	"os"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
+	"golang.org/x/term"
 
+	"github.com/fastapi-audit/fastapi-audit/internal/config"
+	"github.com/fastapi-audit/fastapi-audit/internal/finding"
+	"github.com/fastapi-audit/fastapi-audit/internal/report"
+	"github.com/fastapi-audit/fastapi-audit/internal/rules"
 	"github.com/fastapi-audit/fastapi-audit/internal/source"
 )
 
-type scanOptions struct {
-	exclude     []string
-	jobs        int
-	maxFileSize int64
+// scanFlags are scan's command-line settings.
+type scanFlags struct {
+	formats       []string
+	output        string
+	failOn        string
+	selectIDs     []string
+	ignoreIDs     []string
+	configPath    string
+	baseline      string
+	writeBaseline string
+	quiet         bool
+	noColor       bool
+	load          loadOptions
+	publicRoutes  []string
 }
 
 func newScanCmd() *cobra.Command {
-	var o scanOptions
+	var o scanFlags
 	cmd := &cobra.Command{
 		Use:   "scan [PATH...]",
 		Short: "Static audit of FastAPI source and its dependency files",
 		Long: `Scan reads the Python files and dependency manifests under each PATH
-(default: the current directory) without running them.
+(default: the current directory) without importing or running them, and
+reports security findings.
 
-Rules arrive with the next milestones; today scan discovers and parses the
-files and reports syntax diagnostics and totals.`,
+Exit codes: 0 no finding at or above --fail-on; 1 findings at or above
+--fail-on; 2 usage or configuration error; 3 could not run.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 {
 				args = []string{"."}
 			}
-			return runScan(cmd, args, o)
+			return runScan(cmd, args, &o)
 		},
 	}
 	f := cmd.Flags()
-	f.StringSliceVar(&o.exclude, "exclude", nil, "glob of paths to skip (repeatable)")
-	f.IntVar(&o.jobs, "jobs", 0, "parallel workers (default: all cores)")
-	f.Int64Var(&o.maxFileSize, "max-file-size", source.DefaultMaxFileSize, "skip files larger than this many bytes")
+	f.StringArrayVar(&o.formats, "format", nil, "report format: text, json or sarif; FORMAT=FILE writes to a file (repeatable)")
+	f.StringVarP(&o.output, "output", "o", "", "write the report to FILE instead of stdout")
+	f.StringVar(&o.failOn, "fail-on", "low", "exit 1 when a finding is at or above: critical, high, medium, low, info")
+	f.StringSliceVar(&o.selectIDs, "select", nil, "run only these rule ids or prefixes (e.g. FA1,FA601)")
+	f.StringSliceVar(&o.ignoreIDs, "ignore", nil, "skip these rule ids or prefixes")
+	f.StringVar(&o.configPath, "config", "", "settings file (default: .fastapi-audit.toml or [tool.fastapi-audit] in pyproject.toml)")
+	f.StringVar(&o.baseline, "baseline", "", "mark findings recorded in this baseline file as suppressed")
+	f.StringVar(&o.writeBaseline, "write-baseline", "", "record the current findings in a baseline file")
+	f.BoolVarP(&o.quiet, "quiet", "q", false, "print only findings and the summary")
+	f.BoolVar(&o.noColor, "no-color", false, "no colours in text output (also NO_COLOR)")
+	f.StringSliceVar(&o.load.exclude, "exclude", nil, "glob of paths to skip (repeatable)")
+	f.StringSliceVar(&o.load.authDeps, "auth-dependency", nil, "extra callable that authenticates (repeatable)")
+	f.StringSliceVar(&o.publicRoutes, "public-route", nil, "path glob of routes meant to be anonymous (repeatable)")
+	f.IntVar(&o.load.jobs, "jobs", 0, "parallel workers (default: all cores)")
+	f.Int64Var(&o.load.maxFileSize, "max-file-size", source.DefaultMaxFileSize, "skip files larger than this many bytes")
 	return cmd
 }
 
-func runScan(cmd *cobra.Command, paths []string, o scanOptions) error {
-	start := time.Now()
-	files, diags, err := source.Discover(paths, source.Options{Exclude: o.exclude, MaxFileSize: o.maxFileSize})
+// applyConfig fills the settings not given as flags from the settings file.
+func applyConfig(cmd *cobra.Command, o *scanFlags, paths []string) (*config.Config, error) {
+	path := o.configPath
+	if path == "" {
+		start := "."
+		if len(paths) > 0 {
+			if info, err := os.Stat(paths[0]); err == nil && info.IsDir() {
+				start = paths[0]
+			}
+		}
+		found, err := config.Find(start)
+		if err != nil {
+			return &config.Config{}, nil
+		}
+		path = found
+	}
+	c, err := config.Load(path)
 	if err != nil {
-		return noRunErrorf("%v", err)
+		return nil, usageErrorf("%v", err)
 	}
-	parsed := source.ParseAll(files, o.jobs, o.maxFileSize)
-	out := cmd.OutOrStdout()
-	lines, nErr := 0, len(diags)
-	for _, d := range diags {
-		fmt.Fprintf(out, "%s: diagnostic: %s\n", d.Path, d.Msg)
+	set := cmd.Flags().Changed
+	if !set("format") && len(c.Format) > 0 {
+		o.formats = c.Format
 	}
-	for _, p := range parsed {
-		lines += p.Syntax.LineCount()
-		for _, e := range p.Syntax.Errors {
-			fmt.Fprintf(out, "%s:%d:%d: syntax error: %s\n", p.Path, e.Pos.Line, e.Pos.Column, e.Msg)
-			nErr++
+	if !set("output") && c.Output != "" {
+		o.output = c.Output
+	}
+	if !set("fail-on") && c.FailOn != "" {
+		o.failOn = c.FailOn
+	}
+	if !set("select") && len(c.Select) > 0 {
+		o.selectIDs = c.Select
+	}
+	if !set("ignore") && len(c.Ignore) > 0 {
+		o.ignoreIDs = c.Ignore
+	}
+	if !set("exclude") {
+		o.load.exclude = append(o.load.exclude, c.Exclude...)
+	}
+	if !set("auth-dependency") {
+		o.load.authDeps = append(o.load.authDeps, c.AuthDependencies...)
+	}
+	if !set("public-route") {
+		o.publicRoutes = append(o.publicRoutes, c.PublicRoutes...)
+	}
+	if !set("baseline") && c.Baseline != "" {
+		o.baseline = c.Baseline
+	}
+	if !set("jobs") && c.Jobs > 0 {
+		o.load.jobs = c.Jobs
+	}
+	if !set("quiet") && c.Quiet {
+		o.quiet = true
+	}
+	if !set("no-color") && c.NoColor {
+		o.noColor = true
+	}
+	if !set("max-file-size") && c.MaxFileSize != 0 {
+		o.load.maxFileSize = c.MaxFileSize
+	}
+	return c, nil
+}
+
+// output is one requested report.
+type output struct {
+	format string
+	file   string // "" for stdout
+}
+
+func parseFormats(o *scanFlags) ([]output, error) {
+	if len(o.formats) == 0 {
+		o.formats = []string{"text"}
+	}
+	var outs []output
+	stdout := 0
+	for _, f := range o.formats {
+		name, file, _ := strings.Cut(f, "=")
+		switch name {
+		case "text", "json", "sarif":
+		case "html", "junit", "github":
+			return nil, usageErrorf("--format %s is not available yet (text, json, sarif)", name)
+		default:
+			return nil, usageErrorf("unknown --format %q (text, json, sarif)", name)
+		}
+		if file == "" {
+			file = o.output
+		}
+		if file == "" {
+			stdout++
+		}
+		outs = append(outs, output{format: name, file: file})
+	}
+	if stdout > 1 {
+		return nil, usageErrorf("several formats would go to stdout: give all but one a file (--format sarif=out.sarif)")
+	}
+	return outs, nil
+}
+
+func runScan(cmd *cobra.Command, paths []string, o *scanFlags) error {
+	start := time.Now()
+	cfg, err := applyConfig(cmd, o, paths)
+	if err != nil {
+		return err
+	}
+	outs, err := parseFormats(o)
+	if err != nil {
+		return err
+	}
+	failOn, err := finding.ParseSeverity(o.failOn)
+	if err != nil {
+		return usageErrorf("--fail-on: %v", err)
+	}
+	sel := config.Selector{Select: o.selectIDs, Ignore: o.ignoreIDs, PerFile: cfg.PerFileIgnores}
+	if err := sel.Validate(rules.KnownPrefix); err != nil {
+		return usageErrorf("%v", err)
+	}
+	var baseline map[string]bool
+	if o.baseline != "" {
+		if baseline, err = config.ReadBaseline(o.baseline); err != nil {
+			return usageErrorf("%v", err)
 		}
 	}
-	counts := map[source.Kind]int{}
-	for _, f := range files {
-		counts[f.Kind]++
+
+	p, err := load(paths, o.load)
+	if err != nil {
+		return err
 	}
-	fmt.Fprintf(out, "scanned %d Python files (%d lines), %d dependency files, %d environment files in %.2fs; %d diagnostics\n",
-		counts[source.Python], lines, counts[source.Dependencies], counts[source.Env], time.Since(start).Seconds(), nErr)
+	var selected []*rules.Rule
+	for _, r := range rules.All() {
+		if sel.Enabled(r.ID) {
+			selected = append(selected, r)
+		}
+	}
+	all := rules.Run(selected, p.model, p.files, rules.Options{PublicRoutes: o.publicRoutes})
+
+	rep := &report.Report{Tool: report.Tool{Name: "fastapi-audit", Version: Version}, Rules: selected}
+	rep.Diagnostics = diagnostics(p)
+	supp, suppDiags := suppressions(p)
+	rep.Diagnostics = append(rep.Diagnostics, suppDiags...)
+	for _, f := range all {
+		if !sel.EnabledIn(f.RuleID, f.Location.File) {
+			continue
+		}
+		for _, s := range supp[f.Location.File] {
+			if s.Covers(f.RuleID, f.Location.Line, f.Location.EndLine) {
+				f.Suppressed = &finding.Suppression{Kind: "inline", Justification: s.Justification}
+				break
+			}
+		}
+		if f.Suppressed == nil && baseline[f.Fingerprint] {
+			f.Suppressed = &finding.Suppression{Kind: "baseline"}
+		}
+		rep.Findings = append(rep.Findings, f)
+	}
+	rep.Routes = report.Routes(p.model)
+	lines := 0
+	for _, f := range p.parsed {
+		lines += f.Syntax.LineCount()
+	}
+	rep.Stats = report.Stats{Files: len(p.files), Lines: lines, Seconds: time.Since(start).Seconds(), Rules: len(selected)}
+
+	if o.writeBaseline != "" {
+		if err := config.WriteBaseline(o.writeBaseline, rep.Findings); err != nil {
+			return noRunErrorf("%v", err)
+		}
+	}
+	for _, out := range outs {
+		if err := writeReport(cmd, rep, out, o); err != nil {
+			return noRunErrorf("%v", err)
+		}
+	}
+	for _, f := range rep.Active() {
+		if f.Severity >= failOn {
+			return &exitError{code: ExitFindings}
+		}
+	}
 	return nil
+}
+
+func writeReport(cmd *cobra.Command, rep *report.Report, out output, o *scanFlags) error {
+	var w io.Writer = cmd.OutOrStdout()
+	color := false
+	if out.file != "" {
+		f, err := os.Create(out.file)
+		if err != nil {
+			return fmt.Errorf("writing report: %w", err)
+		}
+		defer f.Close()
+		w = f
+	} else if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		color = !o.noColor && os.Getenv("NO_COLOR") == ""
+	}
+	switch out.format {
+	case "json":
+		return report.WriteJSON(w, rep)
+	case "sarif":
+		return report.WriteSARIF(w, rep)
+	}
+	return report.WriteText(w, rep, report.TextOptions{Color: color, Quiet: o.quiet})
+}
+
+// diagnostics lists what could not be read, parsed or resolved.
+func diagnostics(p *project) []*finding.Diagnostic {
+	var out []*finding.Diagnostic
+	for _, d := range p.diags {
+		out = append(out, &finding.Diagnostic{Location: finding.Location{File: d.Path}, Message: d.Msg, Kind: "read"})
+	}
+	for _, f := range p.parsed {
+		for _, e := range f.Syntax.Errors {
+			out = append(out, &finding.Diagnostic{
+				Location: finding.Location{File: f.Rel, Line: e.Pos.Line, Column: e.Pos.Column},
+				Message:  e.Msg, Kind: "syntax"})
+		}
+	}
+	for _, d := range p.model.Diagnostics {
+		loc := rules.Location(d.Module, d.Node)
+		out = append(out, &finding.Diagnostic{Location: loc, Message: d.Msg, Kind: "model"})
+	}
+	return out
+}
+
+// suppressions reads the inline suppressions of every scanned file, by
+// relative path, and reports those that name no rule.
+func suppressions(p *project) (map[string][]config.Suppression, []*finding.Diagnostic) {
+	out := map[string][]config.Suppression{}
+	var diags []*finding.Diagnostic
+	add := func(file string, line int, text string, own bool) {
+		ids, why, ok, missing := config.ParseComment(text)
+		if missing {
+			diags = append(diags, &finding.Diagnostic{Location: finding.Location{File: file, Line: line, Column: 1},
+				Message: "suppression without a rule id is ignored: write # fastapi-audit: ignore[FA101] reason", Kind: "suppression"})
+		}
+		if ok {
+			out[file] = append(out[file], config.Suppression{Line: line, IDs: ids, Justification: why, OwnLine: own})
+		}
+	}
+	for _, f := range p.parsed {
+		file := f.Syntax
+		for _, c := range file.Comments {
+			pos := file.Position(c.Pos())
+			own := strings.TrimSpace(file.LineText(pos.Line)) == strings.TrimSpace(c.Text)
+			add(f.Rel, pos.Line, c.Text, own)
+		}
+	}
+	for _, f := range p.files {
+		if f.Kind == source.Python {
+			continue
+		}
+		fh, err := os.Open(f.Path)
+		if err != nil {
+			continue
+		}
+		sc := bufio.NewScanner(fh)
+		for n := 1; sc.Scan(); n++ {
+			if line := sc.Text(); strings.Contains(line, "#") {
+				i := strings.Index(line, "#")
+				add(f.Rel, n, line[i:], strings.TrimSpace(line[:i]) == "")
+			}
+		}
+		fh.Close()
+	}
+	return out, diags
 }

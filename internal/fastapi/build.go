@@ -482,6 +482,13 @@ func (m *Model) methodsArg(s *semantic.Scope, call *syntax.Call) []string {
 	return out
 }
 
+// ConstString evaluates an expression that is a string constant after
+// following names, f-strings and concatenation (prefixes, paths, settings
+// defaults), reporting whether it could.
+func (m *Model) ConstString(s *semantic.Scope, e syntax.Expr) (string, bool) {
+	return m.constString(s, e)
+}
+
 // constString evaluates a string constant: literals, f-strings and
 // concatenations of constants, and names bound once to such values
 // (settings.API_V1_STR included, when the settings class declares it).

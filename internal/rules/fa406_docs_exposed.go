@@ -59,7 +59,7 @@ func checkDocsExposed(p *Pass) {
 				exposed = append(exposed, d.path)
 			case isNone(v) || p.Model.EnvironmentGated(app.Scope, v):
 			default:
-				if s, ok := constStr(v); ok {
+				if s, ok := p.Model.ConstString(app.Scope, v); ok {
 					exposed = append(exposed, s)
 				} else {
 					exposed = append(exposed, app.Module.File.Text(v))

@@ -30,7 +30,7 @@ func init() {
 		Check: func(p *Pass) {
 			for _, c := range p.Index.CallsTo("uvicorn.run", "uvicorn.Config", "uvicorn.config.Config") {
 				if v := keyword(c.Call, "forwarded_allow_ips"); v != nil && allowsAny(p, c.Scope, v) {
-					p.Report(c.Module, v, "%s trusts X-Forwarded-* headers from every client (forwarded_allow_ips=\"*\"): client IPs and scheme can be forged", shortQual(c.Callee)+"()")
+					p.Report(c.Module, v, "%s() trusts X-Forwarded-* headers from every client (forwarded_allow_ips=\"*\"): client IPs and scheme can be forged", c.Callee)
 				}
 			}
 			for _, c := range p.Index.Calls {

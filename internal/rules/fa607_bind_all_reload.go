@@ -33,7 +33,7 @@ func init() {
 				}
 				for _, kw := range []string{"reload", "debug"} {
 					if v := keyword(c.Call, kw); isTrue(v) {
-						p.Report(c.Module, c.Call, "%s listens on every interface (host=%q) with %s=True", shortQual(c.Callee)+"()", s, kw)
+						p.Report(c.Module, c.Call, "%s() listens on every interface (host=%q) with %s=True", c.Callee, s, kw)
 						break
 					}
 				}

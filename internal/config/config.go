@@ -1,0 +1,113 @@
+// Package config reads fastapi-audit's settings from `[tool.fastapi-audit]`
+// in pyproject.toml or from .fastapi-audit.toml, and holds rule selection,
+// inline suppressions and baselines.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+)
+
+// Config is the settings file's content. Keys mirror the command-line
+// flags; flags given on the command line override them.
+type Config struct {
+	Format           []string            `toml:"format"`
+	Output           string              `toml:"output"`
+	FailOn           string              `toml:"fail-on"`
+	Select           []string            `toml:"select"`
+	Ignore           []string            `toml:"ignore"`
+	Exclude          []string            `toml:"exclude"`
+	PerFileIgnores   map[string][]string `toml:"per-file-ignores"`
+	PublicRoutes     []string            `toml:"public-routes"`
+	AuthDependencies []string            `toml:"auth-dependencies"`
+	Advisories       string              `toml:"advisories"`
+	Baseline         string              `toml:"baseline"`
+	Jobs             int                 `toml:"jobs"`
+	Quiet            bool                `toml:"quiet"`
+	NoColor          bool                `toml:"no-color"`
+	MaxFileSize      int64               `toml:"max-file-size"`
+
+	// Path is the file the settings were read from ("" for none).
+	Path string `toml:"-"`
+}
+
+// ErrNoConfig is returned by Find when no settings file exists.
+var ErrNoConfig = errors.New("no configuration file")
+
+// Find looks for .fastapi-audit.toml, then a pyproject.toml with a
+// [tool.fastapi-audit] table, in dir and its parents.
+func Find(dir string) (string, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return "", err
+	}
+	for d := abs; ; d = filepath.Dir(d) {
+		if p := filepath.Join(d, ".fastapi-audit.toml"); fileExists(p) {
+			return p, nil
+		}
+		if p := filepath.Join(d, "pyproject.toml"); fileExists(p) {
+			if b, err := os.ReadFile(p); err == nil && strings.Contains(string(b), "tool.fastapi-audit") {
+				return p, nil
+			}
+		}
+		if filepath.Dir(d) == d || fileExists(filepath.Join(d, ".git")) {
+			return "", ErrNoConfig
+		}
+	}
+}
+
+func fileExists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
+}
+
+// Load reads a settings file: the [tool.fastapi-audit] table of a
+// pyproject.toml, or the whole of any other file. Unknown keys are errors
+// that name the key.
+func Load(path string) (*Config, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("reading configuration: %w", err)
+	}
+	var c Config
+	var md toml.MetaData
+	prefix := ""
+	if filepath.Base(path) == "pyproject.toml" {
+		var doc struct {
+			Tool struct {
+				FA Config `toml:"fastapi-audit"`
+			} `toml:"tool"`
+		}
+		md, err = toml.Decode(string(b), &doc)
+		c = doc.Tool.FA
+		prefix = "tool.fastapi-audit."
+	} else {
+		md, err = toml.Decode(string(b), &c)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	var unknown []string
+	for _, k := range md.Undecoded() {
+		key := k.String()
+		if prefix != "" && !strings.HasPrefix(key, prefix) {
+			continue // other tools' settings
+		}
+		if strings.HasPrefix(strings.TrimPrefix(key, prefix), "per-file-ignores.") {
+			continue
+		}
+		unknown = append(unknown, strings.TrimPrefix(key, prefix))
+	}
+	if len(unknown) > 0 {
+		sort.Strings(unknown)
+		return nil, fmt.Errorf("%s: unknown key %q in the fastapi-audit settings", path, unknown[0])
+	}
+	c.Path = path
+	return &c, nil
+}

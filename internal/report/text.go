@@ -1,0 +1,110 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/fastapi-audit/fastapi-audit/internal/finding"
+)
+
+// TextOptions tune the terminal report.
+type TextOptions struct {
+	Color bool // ANSI colours (a terminal, and NO_COLOR unset)
+	Quiet bool // only findings and the summary line
+}
+
+const (
+	ansiReset = "\x1b[0m"
+	ansiBold  = "\x1b[1m"
+	ansiDim   = "\x1b[2m"
+)
+
+var severityColor = map[finding.Severity]string{
+	finding.Critical: "\x1b[1;35m", finding.High: "\x1b[1;31m", finding.Medium: "\x1b[33m",
+	finding.Low: "\x1b[36m", finding.Info: "\x1b[2m",
+}
+
+// WriteText writes findings grouped by file, then diagnostics, then a
+// summary line with counts by severity.
+func WriteText(w io.Writer, r *Report, o TextOptions) error {
+	paint := func(code, s string) string {
+		if !o.Color {
+			return s
+		}
+		return code + s + ansiReset
+	}
+	var b strings.Builder
+	file := ""
+	active := r.Active()
+	for _, f := range active {
+		f.Redact()
+		if f.Location.File != file {
+			if file != "" {
+				b.WriteByte('\n')
+			}
+			file = f.Location.File
+			b.WriteString(paint(ansiBold, file) + "\n")
+		}
+		fmt.Fprintf(&b, "  %d:%d  %s  %s  %s\n", f.Location.Line, f.Location.Column,
+			paint(severityColor[f.Severity], fmt.Sprintf("%-8s", f.Severity)), f.RuleID, f.Message)
+		if !o.Quiet && f.Snippet != "" {
+			fmt.Fprintf(&b, "      %s\n", paint(ansiDim, f.Snippet))
+		}
+		if !o.Quiet {
+			for _, st := range f.Evidence {
+				fmt.Fprintf(&b, "      %s %s: %s\n", paint(ansiDim, "->"), st.Location, st.Message)
+			}
+		}
+	}
+	if !o.Quiet && len(r.Diagnostics) > 0 {
+		if len(active) > 0 {
+			b.WriteByte('\n')
+		}
+		for _, d := range r.Diagnostics {
+			fmt.Fprintf(&b, "%s: %s: %s\n", d.Location, paint(ansiDim, d.Kind), d.Message)
+		}
+	}
+	if len(active) > 0 || len(r.Diagnostics) > 0 {
+		b.WriteByte('\n')
+	}
+	b.WriteString(Summary(r) + "\n")
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// Summary is the one-line result: counts by severity, suppressed findings,
+// files and time.
+func Summary(r *Report) string {
+	counts := map[finding.Severity]int{}
+	suppressed := 0
+	for _, f := range r.Findings {
+		if f.Suppressed != nil {
+			suppressed++
+			continue
+		}
+		counts[f.Severity]++
+	}
+	total := len(r.Findings) - suppressed
+	var parts []string
+	for s := finding.Critical; s >= finding.Info; s-- {
+		if counts[s] > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", counts[s], s))
+		}
+	}
+	line := fmt.Sprintf("%d findings", total)
+	if total == 1 {
+		line = "1 finding"
+	}
+	if len(parts) > 0 {
+		line += " (" + strings.Join(parts, ", ") + ")"
+	}
+	if suppressed > 0 {
+		line += fmt.Sprintf(", %d suppressed", suppressed)
+	}
+	line += fmt.Sprintf(" in %d files, %d lines, %.2fs", r.Stats.Files, r.Stats.Lines, r.Stats.Seconds)
+	if n := len(r.Diagnostics); n > 0 {
+		line += fmt.Sprintf("; %d diagnostics", n)
+	}
+	return line
+}
