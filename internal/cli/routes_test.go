@@ -59,7 +59,7 @@ func TestRoutesFormats(t *testing.T) {
 		t.Fatalf("exit %d", code)
 	}
 	var doc struct {
-		Schema int        `json:"schema"`
+		Schema int            `json:"schema"`
 		Routes []report.Route `json:"routes"`
 	}
 	if err := json.Unmarshal([]byte(out), &doc); err != nil {
