@@ -69,15 +69,36 @@ func All() []*Rule {
 // Get returns a rule by id, or nil.
 func Get(id string) *Rule { return registry[strings.ToUpper(id)] }
 
+// Catalog lists every rule id DESIGN.md reserves, implemented or not, so
+// that configuration naming a planned rule is not an error.
+var Catalog = expandIDs(
+	"FA101-FA114", "FA201-FA211", "FA301-FA307", "FA401-FA409", "FA501-FA507",
+	"FA601-FA607", "FA701-FA702", "FA801-FA804", "FA901-FA912", "FA950-FA969",
+)
+
+func expandIDs(ranges ...string) map[string]bool {
+	out := map[string]bool{}
+	for _, r := range ranges {
+		var a, b int
+		fmt.Sscanf(r, "FA%d-FA%d", &a, &b)
+		for i := a; i <= b; i++ {
+			out[fmt.Sprintf("FA%03d", i)] = true
+		}
+	}
+	return out
+}
+
 // KnownPrefix reports whether an id or prefix (FA1, FA10, FA101) names at
-// least one rule, or a rule group the catalog reserves.
+// least one rule of the catalog.
 func KnownPrefix(p string) bool {
 	p = strings.ToUpper(p)
 	if !regexp.MustCompile(`^FA\d{1,3}$`).MatchString(p) {
 		return false
 	}
-	if len(p) < 5 {
-		return true // a group: FA1 .. FA9, FA10 .. FA99
+	for id := range Catalog {
+		if strings.HasPrefix(id, p) {
+			return true
+		}
 	}
 	return registry[p] != nil
 }
