@@ -256,7 +256,7 @@ func (p *parser) primary() Expr {
 		case DOT:
 			p.next()
 			attr := p.ident()
-			x = &Attribute{Span: Span{start, p.prevEnd}, Value: x, Attr: attr}
+			x = p.newAttribute(Span{start, p.prevEnd}, x, attr)
 		case LPAR:
 			lpar := p.tok.pos
 			p.next()
@@ -267,7 +267,7 @@ func (p *parser) primary() Expr {
 				}
 			}
 			p.expect(RPAR)
-			x = &Call{Span: Span{start, p.prevEnd}, Func: x, Args: args, Keywords: kws}
+			x = p.newCall(Span{start, p.prevEnd}, x, args, kws)
 		case LSQB:
 			p.next()
 			s := p.slices()
@@ -392,15 +392,23 @@ func (p *parser) atom() Expr {
 	case NAME:
 		id := p.s.identName(p.tok)
 		p.next()
-		return &Name{Span: Span{start, p.prevEnd}, ID: id}
+		return p.newName(Span{start, p.prevEnd}, id, Load)
 	case NUMBER:
 		return p.number()
 	case STRING:
 		return p.strings()
 	case kwNone, kwTrue, kwFalse, ELLIPSIS:
-		kind := map[Kind]ConstKind{kwNone: ConstNone, kwTrue: ConstTrue, kwFalse: ConstFalse, ELLIPSIS: ConstEllipsis}[p.tok.kind]
+		kind := ConstEllipsis
+		switch p.tok.kind {
+		case kwNone:
+			kind = ConstNone
+		case kwTrue:
+			kind = ConstTrue
+		case kwFalse:
+			kind = ConstFalse
+		}
 		p.next()
-		return &Constant{Span: Span{start, p.prevEnd}, Kind: kind}
+		return p.newConstant(Span{start, p.prevEnd}, kind, "")
 	case LPAR:
 		return p.parenAtom()
 	case LSQB:
@@ -437,7 +445,7 @@ func (p *parser) number() Expr {
 		}
 	}
 	p.next()
-	return &Constant{Span: Span{t.pos, t.end}, Kind: kind, Value: string(text)}
+	return p.newConstant(Span{t.pos, t.end}, kind, string(text))
 }
 
 func (p *parser) parenAtom() Expr {

@@ -1,6 +1,7 @@
 package syntax
 
 import (
+	"bytes"
 	"fmt"
 	"sort"
 	"strings"
@@ -35,6 +36,7 @@ type parser struct {
 	prevEnd Pos // end of the last consumed token other than NEWLINE/INDENT/DEDENT
 	depth   int
 	errs    *ErrorList
+	slabs   *nodeSlabs
 }
 
 // ParseFile parses Python source. It always returns a File: on syntax
@@ -63,7 +65,7 @@ func ParseFile(name string, src []byte, opts *Options) (*File, error) {
 	}
 	f.Src = text
 	f.lines = lineStarts(text)
-	p := &parser{file: f, errs: &f.Errors}
+	p := &parser{file: f, errs: &f.Errors, slabs: &nodeSlabs{}}
 	p.s.init(text, p.fail, &f.Comments)
 	p.s.lines = f.lines
 	p.fileInput()
@@ -74,7 +76,17 @@ func ParseFile(name string, src []byte, opts *Options) (*File, error) {
 // lineStarts returns the offset of each line's first byte; \n, \r\n and \r
 // end lines.
 func lineStarts(src []byte) []Pos {
-	lines := make([]Pos, 1, len(src)/32+1)
+	lines := make([]Pos, 1, bytes.Count(src, []byte{'\n'})+2)
+	if bytes.IndexByte(src, '\r') < 0 {
+		for off := 0; ; {
+			i := bytes.IndexByte(src[off:], '\n')
+			if i < 0 {
+				return lines
+			}
+			off += i + 1
+			lines = append(lines, Pos(off))
+		}
+	}
 	for i := 0; i < len(src); i++ {
 		switch src[i] {
 		case '\n':
@@ -165,7 +177,7 @@ func (p *parser) ident() *Ident {
 		}
 		p.fail(p.tok.pos, "invalid syntax")
 	}
-	id := &Ident{Span: Span{p.tok.pos, p.tok.end}, Name: p.s.identName(p.tok)}
+	id := p.newIdent(Span{p.tok.pos, p.tok.end}, p.s.identName(p.tok))
 	p.next()
 	return id
 }

@@ -34,7 +34,7 @@ type scanner struct {
 
 	comments *[]Comment
 	lines    []Pos             // line starts, for messages; computed when first needed
-	nfkc     map[string]string // cache of normalized non-ASCII identifiers
+	names    map[string]string // interned identifiers (NFKC-normalized when not ASCII)
 }
 
 func (s *scanner) init(src []byte, fail func(Pos, string), comments *[]Comment) {
@@ -503,20 +503,22 @@ func (s *scanner) scanName() token {
 // CPython does for non-ASCII names.
 func (s *scanner) identName(t token) string {
 	b := s.src[t.pos:t.end]
+	if s.names == nil {
+		s.names = make(map[string]string, 256)
+	}
+	// Names repeat: intern them per file (the lookup does not allocate).
+	if n, ok := s.names[string(b)]; ok {
+		return n
+	}
+	n := string(b)
 	for _, c := range b {
 		if c >= utf8.RuneSelf {
-			if s.nfkc == nil {
-				s.nfkc = map[string]string{}
-			}
-			if n, ok := s.nfkc[string(b)]; ok {
-				return n
-			}
-			n := norm.NFKC.String(string(b))
-			s.nfkc[string(b)] = n
-			return n
+			n = norm.NFKC.String(n)
+			break
 		}
 	}
-	return string(b)
+	s.names[string(b)] = n
+	return n
 }
 
 func stringPrefix(p []byte) (uint8, bool) {

@@ -1,6 +1,7 @@
 package syntax
 
 import (
+	"bytes"
 	"strconv"
 	"strings"
 	"sync"
@@ -166,12 +167,12 @@ func (p *parser) formatSpec(t token, part fpart) *JoinedStr {
 // fieldExpr parses the expression of a replacement field, which lies in the
 // file's source between from and to.
 func (p *parser) fieldExpr(from, to Pos) Expr {
-	sp := &parser{file: p.file, errs: p.errs, depth: p.depth + 1}
+	sp := &parser{file: p.file, errs: p.errs, depth: p.depth + 1, slabs: p.slabs}
 	sp.s.init(p.s.src[:to], sp.fail, nil)
 	sp.s.sub = true
 	sp.s.atBOL = false
 	sp.s.off = int(from)
-	sp.s.nfkc = p.s.nfkc
+	sp.s.names = p.s.names
 	sp.s.lines = p.s.lines
 	if sp.depth > maxDepth {
 		sp.fail(from, "too many nested expressions or statements")
@@ -203,6 +204,10 @@ func (p *parser) decodeLiteralRange(sb *strings.Builder, t token, from, to Pos, 
 	src := p.s.src[from:to]
 	raw := t.flags&strRaw != 0
 	isBytes := t.flags&strBytes != 0
+	if !fmode && !isBytes && bytes.IndexByte(src, '\r') < 0 && (raw || bytes.IndexByte(src, '\\') < 0) {
+		sb.Write(src) // nothing to decode: the common case
+		return
+	}
 	for i := 0; i < len(src); {
 		c := src[i]
 		switch {
