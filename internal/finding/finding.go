@@ -173,7 +173,7 @@ func (f *Finding) Redact() {
 // recognition when it is long enough that they give little away.
 func Mask(s string) string {
 	r := []rune(s)
-	if len(r) < 12 {
+	if len(r) < 20 {
 		return strings.Repeat("*", 8)
 	}
 	return string(r[:4]) + strings.Repeat("*", 8)

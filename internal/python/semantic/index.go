@@ -29,12 +29,23 @@ type AssignSite struct {
 	Value syntax.Expr
 }
 
+// StringSite is a string literal of at least minIndexedString bytes.
+type StringSite struct {
+	Site
+	Node *syntax.Constant
+}
+
+// minIndexedString is the shortest string literal the index keeps: shorter
+// ones cannot be keys or tokens worth reporting.
+const minIndexedString = 16
+
 // Index is one walk's worth of facts about every module, shared by all
 // rules so that none walks the files again.
 type Index struct {
 	Calls    []*CallSite
 	ByCallee map[string][]*CallSite
 	Assigns  []*AssignSite
+	Strings  []*StringSite
 }
 
 // Index returns the program's index, built on first use.
@@ -158,6 +169,10 @@ func (b *indexer) expr(site Site, e syntax.Expr) {
 				if kw.Arg != nil {
 					b.ix.Assigns = append(b.ix.Assigns, &AssignSite{Site: site, Name: kw.Arg.Name, Node: kw, Value: kw.Value})
 				}
+			}
+		case *syntax.Constant:
+			if x.Kind == syntax.ConstStr && len(x.Value) >= minIndexedString {
+				b.ix.Strings = append(b.ix.Strings, &StringSite{Site: site, Node: x})
 			}
 		case *syntax.Dict:
 			for i, k := range x.Keys {

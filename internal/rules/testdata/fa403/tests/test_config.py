@@ -1,0 +1,1 @@
+SECRET_KEY = "test-secret-key-not-real-0123456789"
