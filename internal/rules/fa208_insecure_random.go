@@ -12,7 +12,7 @@ var (
 		"random.choices": true, "random.sample": true, "random.getrandbits": true, "random.shuffle": true,
 		"random.uniform": true, "random.randbytes": true,
 	}
-	securityValueRE = regexp.MustCompile(`(?i)token|secret|passw|otp|\bcode\b|_code|code_|nonce|salt|api_?key|session|reset|csrf|verification|verify|invite|magic|auth|key\b|pin\b`)
+	securityValueRE = regexp.MustCompile(`(?i)token|secret|passw|otp|\bcode\b|_code|code_|nonce|salt|(api|secret|private|signing|access|session)_?key|session|reset|csrf|verification|verify|invite|magic|auth|\bpin\b`)
 )
 
 func init() {
@@ -36,7 +36,7 @@ func init() {
 		},
 		Check: func(p *Pass) {
 			for _, c := range p.Index.Calls {
-				if !randomCalls[c.Callee] {
+				if !randomCalls[c.Callee] || isTestPath(c.Module.Rel) {
 					continue
 				}
 				// The statement line names what the value is for.

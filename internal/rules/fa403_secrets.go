@@ -43,7 +43,7 @@ func init() {
 var (
 	secretNameRE = regexp.MustCompile(`(?i)(secret|passw(or)?d|passwd|(^|_)pwd$|token|api_?key|apikey|private_?key|access_?key|auth_?key|signing_?key|encryption_?key|session_?key|jwt_?key|credential|client_?secret|webhook_?key)`)
 	// notSecretNameRE are names that mention a secret but hold something else.
-	notSecretNameRE = regexp.MustCompile(`(?i)(url|uri|path|endpoint|field|header|_name|name$|type|prefix|length|_len$|min|max|expire|expiry|lifetime|ttl|algorithm|scheme|hint|label|regex|pattern|file|cookie|policy|validator|strength|reset_url|_id$|^id$|length|location|format|mode|style|char|tokenizer|token_count|tokens$)`)
+	notSecretNameRE = regexp.MustCompile(`(?i)((^|_)(path|endpoint|field|header|name|type|prefix|length|len|min|max|expire|expires|expiry|lifetime|ttl|algorithm|algorithms|scheme|hint|label|regex|pattern|file|cookie|policy|validator|strength|id|location|format|mode|style|chars?|count|tokenizer|tokens|hours|minutes|seconds|days)(_|$)|ur[li]$)`)
 	placeholderRE   = regexp.MustCompile(`(?i)^(x+|\*+|\.+|-+|<.*>|\$\{.*\}|\{\{.*\}\}|%\(.*\)s|your[-_ ].*|none|null|nil|undefined|example|placeholder|redacted|dummy|\[.*\])$`)
 	credentialURLRE = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9+.-]*://[^:/@\s]+:([^@/\s]+)@`)
 	knownKeyRE      = []struct {
@@ -79,7 +79,24 @@ func secretValue(name, value string) (string, bool) {
 	if strings.HasPrefix(v, "/") || strings.HasPrefix(v, "./") || isEnvName(v) {
 		return "", false // a path, or the name of an environment variable
 	}
+	if len(v) < 8 || wordLike(v) {
+		return "", false // "LDAP", "mealie", "changethis": markers, defaults and dummies, not keys
+	}
 	return describeSecret(v), true
+}
+
+// wordLike reports short values made of letters only (and separators): the
+// markers and dummies that secret-named fields hold in real code.
+func wordLike(v string) bool {
+	if len(v) >= 16 {
+		return false
+	}
+	for _, c := range v {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '-' || c == '_' || c == '.' || c == ' ') {
+			return false
+		}
+	}
+	return true
 }
 
 // isEnvName reports values like "SECRET_KEY": the name of a variable to

@@ -45,7 +45,7 @@ func checkDocsExposed(p *Pass) {
 		if hasSplat(app.Node) || fastapi.EnvironmentGatedConds(app.Module, app.Conds) {
 			continue // configured from a dict we cannot see, or created per environment
 		}
-		if v, ok := app.Settings["openapi_url"]; ok && (isNone(v) || p.Model.EnvironmentGated(app.Scope, v)) {
+		if v, ok := app.Settings["openapi_url"]; ok && (disabled(v) || p.Model.EnvironmentGated(app.Scope, v)) {
 			continue // no schema, no docs
 		}
 		if reassigned(p, app) {
@@ -57,7 +57,7 @@ func checkDocsExposed(p *Pass) {
 			switch {
 			case !ok:
 				exposed = append(exposed, d.path)
-			case isNone(v) || p.Model.EnvironmentGated(app.Scope, v):
+			case disabled(v) || p.Model.EnvironmentGated(app.Scope, v):
 			default:
 				if s, ok := p.Model.ConstString(app.Scope, v); ok {
 					exposed = append(exposed, s)
@@ -73,6 +73,12 @@ func checkDocsExposed(p *Pass) {
 		p.Report(app.Module, node, "%s serves %s in every environment: nothing turns the docs or schema off in production",
 			shortQual(app.Name), strings.Join(exposed, ", "))
 	}
+}
+
+// disabled reports None or "", which FastAPI treats as switched off.
+func disabled(v syntax.Expr) bool {
+	s, ok := constStr(v)
+	return isNone(v) || ok && s == ""
 }
 
 // reassigned reports `app.openapi_url = ...` or `app.docs_url = ...` after

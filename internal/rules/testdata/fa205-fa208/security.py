@@ -43,3 +43,8 @@ def issue():
 
 def sample_rows(rows):
     return random.sample(rows, 3)
+
+
+def new_key(length=4) -> str:
+    """A short cache key for front-end data."""
+    return "".join(random.choices(string.ascii_letters, k=length))

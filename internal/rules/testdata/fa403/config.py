@@ -7,7 +7,9 @@ from starlette.middleware.sessions import SessionMiddleware
 class Settings(BaseSettings):
     SECRET_KEY: str = "9f2c1b7e4d6a8f0e3b5c7d9a1e2f4b6c8d0a2e4f"  # expect: FA403
     DATABASE_URL: str = "postgresql://app:s3cr3t-Passw0rd@db:5432/app"  # expect: FA403
-    FIRST_SUPERUSER_PASSWORD: str = "changethis"  # expect: FA403
+    FIRST_SUPERUSER_PASSWORD: str = "changethis"
+    ADMIN_PASSWORD: str = "Adm1n-2024!"  # expect: FA403
+    LDAP_MARKER_PASSWORD: str = "LDAP"
     API_KEY: str = os.getenv("API_KEY", "")
     SMTP_PASSWORD: str | None = None
     PASSWORD_RESET_TOKEN_EXPIRE_HOURS: int = 48

@@ -9,6 +9,7 @@ custom = FastAPI(docs_url="/api/docs", redoc_url=None)  # expect: FA406
 schema_only = FastAPI(docs_url=None, redoc_url=None)  # expect: FA406
 
 no_schema = FastAPI(openapi_url=None)
+empty_schema = FastAPI(openapi_url="")
 gated = FastAPI(
     docs_url="/docs" if settings.ENVIRONMENT == "local" else None,
     redoc_url=None,
