@@ -46,11 +46,11 @@ func init() {
 			for _, c := range p.Index.CallsTo("yaml.load", "yaml.load_all") {
 				loader := arg(c.Call, 1, "Loader")
 				if loader != nil {
-					name := shortQual(p.Prog.Qualify(c.Scope, loader))
+					name := p.Prog.Qualify(c.Scope, loader)
 					if name == "" {
 						name = c.Module.File.Text(loader)
 					}
-					if strings.Contains(name, "Safe") || name == "BaseLoader" {
+					if strings.Contains(name, "Safe") || shortQual(name) == "BaseLoader" {
 						continue
 					}
 					p.Report(c.Module, c.Call, "%s() with Loader=%s can construct arbitrary Python objects", c.Callee, name)

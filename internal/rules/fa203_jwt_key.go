@@ -29,7 +29,8 @@ func init() {
 			},
 		},
 		Check: func(p *Pass) {
-			calls := append(p.Index.CallsTo(jwtDecodes...), p.Index.CallsTo(jwtEncodes...)...)
+			calls := append(p.Index.CallsTo(jwtEncodes...), p.Index.CallsTo(jwtDecodes...)...)
+			seen := map[string]bool{} // one finding per key: its first use
 			for _, c := range calls {
 				key := arg(c.Call, 1, "key")
 				if key == nil {
@@ -39,6 +40,10 @@ func init() {
 				if !ok {
 					continue
 				}
+				if seen[val] {
+					continue
+				}
+				seen[val] = true
 				kind := "hard-coded"
 				if _, isAttr := key.(*syntax.Attribute); isAttr {
 					if dm := p.Model.ModelOf(p.Prog.TypeOf(c.Scope, key.(*syntax.Attribute).Value)); dm != nil && dm.Settings {
@@ -48,13 +53,13 @@ func init() {
 				var f *finding.Finding
 				switch {
 				case len(val) < minHMACKey && kind == "hard-coded":
-					f = p.Report(c.Module, key, "%s() signs with a hard-coded key of %d bytes (under %d): anyone who reads the code, or brute-forces a token, can mint tokens", c.Callee, len(val), minHMACKey)
+					f = p.Report(c.Module, key, "%s() uses a hard-coded key of %d bytes (under %d): anyone who reads the code, or brute-forces a token, can mint tokens", c.Callee, len(val), minHMACKey)
 				case len(val) < minHMACKey:
-					f = p.Report(c.Module, key, "%s() signs with %s, a constant of %d bytes (under %d), used whenever the environment does not set it", c.Callee, kind, len(val), minHMACKey)
+					f = p.Report(c.Module, key, "%s() uses %s as its key, a constant of %d bytes (under %d), used whenever the environment does not set it", c.Callee, kind, len(val), minHMACKey)
 				case kind == "hard-coded":
-					f = p.Report(c.Module, key, "%s() signs with a hard-coded key: anyone who reads the code can mint tokens", c.Callee)
+					f = p.Report(c.Module, key, "%s() uses a hard-coded key: anyone who reads the code can mint tokens", c.Callee)
 				default:
-					f = p.Report(c.Module, key, "%s() signs with %s, a constant used whenever the environment does not set it", c.Callee, kind)
+					f = p.Report(c.Module, key, "%s() uses %s as its key, a constant used whenever the environment does not set it", c.Callee, kind)
 				}
 				f.Secrets = []string{val}
 			}
