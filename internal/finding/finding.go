@@ -137,8 +137,9 @@ type Finding struct {
 	code string
 }
 
-// SetCode records the code a finding is about, for its fingerprint.
-func (f *Finding) SetCode(code string) { f.code = strings.Join(strings.Fields(code), " ") }
+// SetCode records the code a finding is about, for its fingerprint,
+// without whitespace so that reformatting does not change it.
+func (f *Finding) SetCode(code string) { f.code = strings.Join(strings.Fields(code), "") }
 
 // Fingerprints sets the stable fingerprint of each finding: a hash of the
 // rule, file, enclosing function and normalised code (not the line), with
