@@ -33,8 +33,23 @@ func Build(prog *semantic.Program, opts Options) *Model {
 	for _, f := range prog.Functions() {
 		m.funcByNode[f.Node] = f
 	}
+	// One walk: objects are recorded at once; statements that may use a
+	// router (decorated functions, method-call statements) are kept for
+	// the second phase, once every object is known.
+	type use struct {
+		mod *semantic.Module
+		s   *semantic.Scope
+		st  syntax.Stmt
+		ctx *stmtCtx
+	}
+	var uses []use
 	for _, mod := range prog.Modules {
-		m.walk(mod, mod.Scope, mod.File.Body, nil, m.collectObjects)
+		m.walk(mod, mod.Scope, mod.File.Body, nil, func(mod *semantic.Module, s *semantic.Scope, st syntax.Stmt, ctx *stmtCtx) {
+			m.collectObjects(mod, s, st, ctx)
+			if mayUseRouter(st) {
+				uses = append(uses, use{mod, s, st, ctx})
+			}
+		})
 	}
 	// Dependencies are resolved once every scheme and router is known.
 	for _, r := range m.Routers {
@@ -46,8 +61,8 @@ func Build(prog *semantic.Program, opts Options) *Model {
 			r.Deps = append(r.Deps, m.dependencyList(r.Module, r.Scope, deps)...)
 		}
 	}
-	for _, mod := range prog.Modules {
-		m.walk(mod, mod.Scope, mod.File.Body, nil, m.collectUses)
+	for _, u := range uses {
+		m.collectUses(u.mod, u.s, u.st, u.ctx)
 	}
 	m.resolveEndpoints()
 	return m
@@ -134,6 +149,9 @@ func (m *Model) collectObjects(mod *semantic.Module, s *semantic.Scope, st synta
 	if !ok || !isCall {
 		return
 	}
+	if !m.constructorName(call.Func) {
+		return
+	}
 	sym := s.Names[name.ID]
 	if sym == nil {
 		return
@@ -173,6 +191,83 @@ func (m *Model) collectObjects(mod *semantic.Module, s *semantic.Scope, st synta
 	}
 	m.Routers = append(m.Routers, r)
 	m.routerBySym[sym] = r
+}
+
+// mayUseRouter reports statements collectUses may act on: functions with
+// decorators that call a router method, and calls of router methods.
+func mayUseRouter(st syntax.Stmt) bool {
+	switch n := st.(type) {
+	case *syntax.FunctionDef:
+		for _, d := range n.Decorators {
+			if call, ok := d.(*syntax.Call); ok {
+				if attr, ok := call.Func.(*syntax.Attribute); ok && decoratorNames[attr.Attr.Name] {
+					return true
+				}
+			}
+		}
+	case *syntax.ExprStmt:
+		call, ok := n.Value.(*syntax.Call)
+		if !ok {
+			return false
+		}
+		if inner, ok := call.Func.(*syntax.Call); ok {
+			attr, ok := inner.Func.(*syntax.Attribute)
+			return ok && decoratorNames[attr.Attr.Name]
+		}
+		attr, ok := call.Func.(*syntax.Attribute)
+		return ok && methodNames[attr.Attr.Name]
+	}
+	return false
+}
+
+// decoratorNames and methodNames are the router attributes collectUses
+// handles; other calls are skipped before anything is resolved.
+var (
+	decoratorNames = map[string]bool{
+		"get": true, "post": true, "put": true, "patch": true, "delete": true, "head": true, "options": true,
+		"trace": true, "api_route": true, "websocket": true, "websocket_route": true, "middleware": true,
+		"exception_handler": true,
+	}
+	methodNames = map[string]bool{
+		"include_router": true, "mount": true, "add_api_route": true, "add_api_websocket_route": true,
+		"add_websocket_route": true, "add_middleware": true, "add_exception_handler": true,
+	}
+)
+
+// constructorName reports whether a called expression may construct an
+// app, router or security scheme, by its last name: FastAPI's own classes
+// and the program's subclasses of them. It lets the model skip resolving
+// every other assignment.
+func (m *Model) constructorName(fn syntax.Expr) bool {
+	var name string
+	switch f := fn.(type) {
+	case *syntax.Name:
+		name = f.ID
+	case *syntax.Attribute:
+		name = f.Attr.Name
+	default:
+		return false
+	}
+	if m.ctorNames == nil {
+		m.ctorNames = map[string]bool{"FastAPI": true, "APIRouter": true, "Starlette": true, "Router": true}
+		for n := range schemeClasses {
+			m.ctorNames[n] = true
+		}
+		for _, c := range m.Prog.AllClasses() {
+			if m.Prog.IsSubclass(c.Qual, append(append([]string(nil), appClasses...), routerClasses...)...) {
+				m.ctorNames[c.Node.Name.Name] = true
+			}
+		}
+		// Import aliases: from fastapi import FastAPI as F.
+		for _, mod := range m.Prog.Modules {
+			for local, sym := range mod.Scope.Names {
+				if sym.Kind == semantic.ImportSym && m.ctorNames[shortName(sym.Target)] {
+					m.ctorNames[local] = true
+				}
+			}
+		}
+	}
+	return m.ctorNames[name]
 }
 
 // superInitDeps reads the dependencies and prefix a router subclass passes to
@@ -260,7 +355,7 @@ func (m *Model) collectUses(mod *semantic.Module, s *semantic.Scope, st syntax.S
 				continue
 			}
 			attr, ok := call.Func.(*syntax.Attribute)
-			if !ok {
+			if !ok || !decoratorNames[attr.Attr.Name] {
 				continue
 			}
 			r := m.routerOf(s, attr.Value)
@@ -276,7 +371,7 @@ func (m *Model) collectUses(mod *semantic.Module, s *semantic.Scope, st syntax.S
 		}
 		// app.get("/x")(handler) and friends.
 		if inner, ok := call.Func.(*syntax.Call); ok && len(call.Args) == 1 {
-			if attr, ok := inner.Func.(*syntax.Attribute); ok {
+			if attr, ok := inner.Func.(*syntax.Attribute); ok && decoratorNames[attr.Attr.Name] {
 				if r := m.routerOf(s, attr.Value); r != nil {
 					m.decorator(mod, s, r, attr.Attr.Name, inner, m.funcOf(s, call.Args[0]), ctx)
 				}
@@ -284,7 +379,7 @@ func (m *Model) collectUses(mod *semantic.Module, s *semantic.Scope, st syntax.S
 			return
 		}
 		attr, ok := call.Func.(*syntax.Attribute)
-		if !ok {
+		if !ok || !methodNames[attr.Attr.Name] {
 			return
 		}
 		r := m.routerOf(s, attr.Value)

@@ -170,3 +170,31 @@ def dynamic():
 		t.Errorf("orphan router served by %v", e.App.Name)
 	}
 }
+
+// TestAliases checks apps and routers made through import aliases.
+func TestAliases(t *testing.T) {
+	dir := t.TempDir()
+	src := `from fastapi import FastAPI as F, APIRouter as R
+import fastapi
+
+app = F()
+r = R(prefix="/r")
+other = fastapi.FastAPI()
+
+@r.get("/x")
+def x():
+    return 1
+
+app.include_router(r)
+
+@other.get("/y")
+def y():
+    return 2
+`
+	if err := os.WriteFile(filepath.Join(dir, "main.py"), []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	m := loadModel(t, dir)
+	endpoint(t, m, "GET", "/r/x")
+	endpoint(t, m, "GET", "/y")
+}

@@ -27,6 +27,7 @@ type Model struct {
 	models       []*DataModel
 	modelByClass map[*semantic.Class]*DataModel
 	authNames    map[string]bool
+	ctorNames    map[string]bool // names that may construct apps, routers or schemes
 }
 
 // Diagnostic is something the model could not resolve statically.

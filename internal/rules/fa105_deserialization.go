@@ -38,10 +38,8 @@ func init() {
 			},
 		},
 		Check: func(p *Pass) {
-			for callee, lib := range unsafeLoaders {
-				for _, c := range p.Index.CallsTo(callee) {
-					p.Report(c.Module, c.Call, "%s() deserializes with %s, which runs code named by the data", callee, lib)
-				}
+			for _, c := range p.Index.CallsTo(keys(unsafeLoaders)...) {
+				p.Report(c.Module, c.Call, "%s() deserializes with %s, which runs code named by the data", c.Callee, unsafeLoaders[c.Callee])
 			}
 			for _, c := range p.Index.CallsTo("yaml.load", "yaml.load_all") {
 				loader := arg(c.Call, 1, "Loader")

@@ -46,10 +46,7 @@ func init() {
 			},
 		},
 		Check: func(p *Pass) {
-			for _, c := range p.Index.Calls {
-				if !fastHashes[c.Callee] {
-					continue
-				}
+			for _, c := range p.Index.CallsTo(keys(fastHashes)...) {
 				data := arg(c.Call, 0, "data")
 				name := shortQual(c.Callee)
 				if c.Callee == "hashlib.new" {
@@ -61,8 +58,8 @@ func init() {
 				}
 				p.Report(c.Module, c.Call, "%s is computed over %s: a fast hash, cracked quickly if the hashes leak", name, exprSummary(c.Module.File, data))
 			}
-			for _, c := range p.Index.Calls {
-				if !strings.HasSuffix(c.Callee, "CryptContext") || !strings.HasPrefix(c.Callee, "passlib.") {
+			for _, c := range p.Index.CallsNamed("CryptContext") {
+				if !strings.HasPrefix(c.Callee, "passlib.") {
 					continue
 				}
 				schemes, _ := stringList(p.Prog, c.Scope, keyword(c.Call, "schemes"))

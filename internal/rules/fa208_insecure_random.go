@@ -35,8 +35,8 @@ func init() {
 			},
 		},
 		Check: func(p *Pass) {
-			for _, c := range p.Index.Calls {
-				if !randomCalls[c.Callee] || isTestPath(c.Module.Rel) {
+			for _, c := range p.Index.CallsTo(keys(randomCalls)...) {
+				if isTestPath(c.Module.Rel) {
 					continue
 				}
 				// The statement line names what the value is for.

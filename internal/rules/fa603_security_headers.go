@@ -40,7 +40,7 @@ func init() {
 			},
 		},
 		Check: func(p *Pass) {
-			if setsHeader(p.Index, securityHeaders...) || usesPackage(p.Index, securityHeaderPackages...) {
+			if setsHeader(p.Index, securityHeaders...) || importsPackage(p.Prog, securityHeaderPackages...) {
 				return
 			}
 			for _, app := range rootApps(p.Model) {

@@ -24,7 +24,7 @@ func init() {
 			},
 		},
 		Check: func(p *Pass) {
-			if setsHeader(p.Index, "Strict-Transport-Security") || usesPackage(p.Index, securityHeaderPackages...) {
+			if setsHeader(p.Index, "Strict-Transport-Security") || importsPackage(p.Prog, securityHeaderPackages...) {
 				return
 			}
 			for _, app := range rootApps(p.Model) {

@@ -33,8 +33,8 @@ func init() {
 					p.Report(c.Module, v, "%s() trusts X-Forwarded-* headers from every client (forwarded_allow_ips=\"*\"): client IPs and scheme can be forged", c.Callee)
 				}
 			}
-			for _, c := range p.Index.Calls {
-				if !strings.HasSuffix(c.Callee, "ProxyHeadersMiddleware") {
+			for _, c := range p.Index.CallsNamed("ProxyHeadersMiddleware") {
+				if c.Callee == "" {
 					continue
 				}
 				if v := keyword(c.Call, "trusted_hosts"); v != nil && allowsAny(p, c.Scope, v) {

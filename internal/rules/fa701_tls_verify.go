@@ -26,11 +26,8 @@ func init() {
 			},
 		},
 		Check: func(p *Pass) {
-			for _, c := range p.Index.Calls {
-				lib, ok := isHTTPCall(c.Callee)
-				if !ok {
-					continue
-				}
+			for _, c := range p.Index.CallsTo(keys(httpClientCalls)...) {
+				lib := httpClientCalls[c.Callee]
 				for _, kw := range []string{"verify", "ssl", "verify_ssl"} {
 					if v := keyword(c.Call, kw); v != nil && isFalse(v) {
 						p.Report(c.Module, v, "%s() with %s=False: %s skips certificate checks, so the peer can be impersonated", c.Callee, kw, lib)

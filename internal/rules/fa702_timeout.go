@@ -24,11 +24,8 @@ func init() {
 			},
 		},
 		Check: func(p *Pass) {
-			for _, c := range p.Index.Calls {
-				lib, ok := isHTTPCall(c.Callee)
-				if !ok {
-					continue
-				}
+			for _, c := range p.Index.CallsTo(keys(httpClientCalls)...) {
+				lib := httpClientCalls[c.Callee]
 				if hasSplat(c.Call) {
 					continue // timeout may come in **kwargs
 				}

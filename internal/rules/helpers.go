@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"sort"
 	"strings"
 
 	"github.com/fastapi-audit/fastapi-audit/internal/fastapi"
@@ -214,16 +215,31 @@ func setsHeader(ix *semantic.Index, names ...string) bool {
 	return false
 }
 
-// usesPackage reports whether any call in the program goes to a package.
-func usesPackage(ix *semantic.Index, prefixes ...string) bool {
-	for callee := range ix.ByCallee {
-		for _, p := range prefixes {
-			if callee == p || strings.HasPrefix(callee, p+".") {
-				return true
+// importsPackage reports whether any module imports from a package.
+func importsPackage(prog *semantic.Program, prefixes ...string) bool {
+	for _, m := range prog.Modules {
+		for _, sym := range m.Scope.Names {
+			if sym.Kind != semantic.ImportSym {
+				continue
+			}
+			for _, p := range prefixes {
+				if sym.Target == p || strings.HasPrefix(sym.Target, p+".") {
+					return true
+				}
 			}
 		}
 	}
 	return false
+}
+
+// keys returns the keys of a set or map, sorted.
+func keys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }
 
 // underMainGuard reports whether a node sits under `if __name__ ==

@@ -23,8 +23,3 @@ var httpClientCalls = func() map[string]string {
 	out["aiohttp.TCPConnector"] = "aiohttp"
 	return out
 }()
-
-func isHTTPCall(callee string) (string, bool) {
-	lib, ok := httpClientCalls[callee]
-	return lib, ok
-}

@@ -1,6 +1,8 @@
 package semantic
 
 import (
+	"strings"
+
 	"github.com/fastapi-audit/fastapi-audit/internal/python/syntax"
 )
 
@@ -12,12 +14,15 @@ type Site struct {
 	Func   *Function
 }
 
-// CallSite is a call anywhere in the program with its resolved callee.
+// CallSite is a call anywhere in the program. Callee and Target are filled
+// in when the site is resolved: sites returned by CallsTo and CallsNamed
+// are, and ResolveAll resolves every one.
 type CallSite struct {
 	Site
-	Call   *syntax.Call
-	Callee string    // qualified name, or "" when unknown
-	Target *Function // the program function called, when known
+	Call     *syntax.Call
+	Callee   string    // qualified name, or "" when unknown
+	Target   *Function // the program function called, when known
+	resolved bool
 }
 
 // AssignSite is a value bound to a name, an attribute, a keyword argument
@@ -40,12 +45,73 @@ type StringSite struct {
 const minIndexedString = 16
 
 // Index is one walk's worth of facts about every module, shared by all
-// rules so that none walks the files again.
+// rules so that none walks the files again. Calls are resolved lazily, by
+// the last component of the name they are asked for: most calls in a
+// program are never asked about.
 type Index struct {
-	Calls    []*CallSite
-	ByCallee map[string][]*CallSite
-	Assigns  []*AssignSite
-	Strings  []*StringSite
+	Calls   []*CallSite
+	Assigns []*AssignSite
+	Strings []*StringSite
+
+	p       *Program
+	byShort map[string][]*CallSite // by the called name's last component
+}
+
+// calledName is the last component of a call's function expression: the
+// name it is called by.
+func calledName(c *syntax.Call) string {
+	switch f := c.Func.(type) {
+	case *syntax.Name:
+		return f.ID
+	case *syntax.Attribute:
+		return f.Attr.Name
+	}
+	return ""
+}
+
+func (ix *Index) resolve(c *CallSite) {
+	if c.resolved {
+		return
+	}
+	c.resolved = true
+	r := ix.p.resolveCall(c.Scope, c.Call)
+	c.Callee, c.Target = r.Callee, r.Func
+}
+
+// CallsTo returns the call sites whose callee is one of the qualified
+// names, resolved.
+func (ix *Index) CallsTo(names ...string) []*CallSite {
+	var out []*CallSite
+	for _, n := range names {
+		short := n[strings.LastIndexByte(n, '.')+1:]
+		for _, c := range ix.byShort[short] {
+			ix.resolve(c)
+			if c.Callee == n {
+				out = append(out, c)
+			}
+		}
+	}
+	return out
+}
+
+// CallsNamed returns the call sites that call something by one of the
+// short names (the last component), resolved.
+func (ix *Index) CallsNamed(shorts ...string) []*CallSite {
+	var out []*CallSite
+	for _, s := range shorts {
+		for _, c := range ix.byShort[s] {
+			ix.resolve(c)
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// ResolveAll resolves every call site.
+func (ix *Index) ResolveAll() {
+	for _, c := range ix.Calls {
+		ix.resolve(c)
+	}
 }
 
 // Index returns the program's index, built on first use.
@@ -55,7 +121,7 @@ func (p *Program) Index() *Index {
 }
 
 func (p *Program) buildIndex() {
-	ix := &Index{ByCallee: map[string][]*CallSite{}}
+	ix := &Index{p: p, byShort: map[string][]*CallSite{}}
 	funcs := map[*syntax.FunctionDef]*Function{}
 	for _, f := range p.Functions() {
 		funcs[f.Node] = f
@@ -69,8 +135,8 @@ func (p *Program) buildIndex() {
 		b.stmts(Site{Module: m, Scope: m.Scope}, m.File.Body)
 	}
 	for _, c := range ix.Calls {
-		if c.Callee != "" {
-			ix.ByCallee[c.Callee] = append(ix.ByCallee[c.Callee], c)
+		if n := calledName(c.Call); n != "" {
+			ix.byShort[n] = append(ix.byShort[n], c)
 		}
 	}
 	p.index = ix
@@ -163,8 +229,7 @@ func (b *indexer) expr(site Site, e syntax.Expr) {
 	syntax.Inspect(e, func(node syntax.Node) bool {
 		switch x := node.(type) {
 		case *syntax.Call:
-			c := b.p.resolveCall(site.Scope, x)
-			b.ix.Calls = append(b.ix.Calls, &CallSite{Site: site, Call: x, Callee: c.Callee, Target: c.Func})
+			b.ix.Calls = append(b.ix.Calls, &CallSite{Site: site, Call: x})
 			for _, kw := range x.Keywords {
 				if kw.Arg != nil {
 					b.ix.Assigns = append(b.ix.Assigns, &AssignSite{Site: site, Name: kw.Arg.Name, Node: kw, Value: kw.Value})
@@ -194,15 +259,6 @@ func allDefaults(a *syntax.Arguments) []syntax.Expr {
 		if d != nil {
 			out = append(out, d)
 		}
-	}
-	return out
-}
-
-// CallsTo returns the call sites whose callee is one of the qualified names.
-func (ix *Index) CallsTo(names ...string) []*CallSite {
-	var out []*CallSite
-	for _, n := range names {
-		out = append(out, ix.ByCallee[n]...)
 	}
 	return out
 }

@@ -19,6 +19,9 @@ import (
 type Program struct {
 	Modules   []*Module
 	byName    map[string]*Module
+	roots     map[string]bool     // first components of module names and aliases
+	canon     map[string]string   // Canonical's answers
+	ancestors map[string][]string // Ancestors' answers
 	funcs     map[string]*Function
 	classes   map[string]*Class
 	callers   map[*Function][]*Function
@@ -50,7 +53,8 @@ type Input struct {
 // directory names modules as Python would). The name of the whole path
 // below the scan root is kept as an alias, for namespace packages.
 func New(files []Input) *Program {
-	p := &Program{byName: map[string]*Module{}, funcs: map[string]*Function{}, classes: map[string]*Class{}}
+	p := &Program{byName: map[string]*Module{}, funcs: map[string]*Function{}, classes: map[string]*Class{},
+		canon: map[string]string{}, ancestors: map[string][]string{}}
 	pkgDirs := map[string]bool{}
 	for _, in := range files {
 		if d, base := path.Split(cleanRel(in.Rel)); base == "__init__.py" || base == "__init__.pyi" {
@@ -87,6 +91,11 @@ func New(files []Input) *Program {
 		if _, taken := p.byName[a[0]]; !taken {
 			p.byName[a[0]] = p.byName[a[1]]
 		}
+	}
+	p.roots = map[string]bool{}
+	for name := range p.byName {
+		first, _, _ := strings.Cut(name, ".")
+		p.roots[first] = true
 	}
 	var stars []starImport
 	for _, m := range p.Modules {
@@ -206,37 +215,58 @@ func (p *Program) AllClasses() []*Class {
 }
 
 // splitModule finds the longest program module that prefixes a qualified
-// name, returning it and the remaining components.
-func (p *Program) splitModule(qual string) (*Module, []string) {
-	parts := strings.Split(qual, ".")
-	for i := len(parts); i > 0; i-- {
-		if m := p.byName[strings.Join(parts[:i], ".")]; m != nil {
-			return m, parts[i:]
-		}
+// name, returning it and the rest of the name ("" when the name is the
+// module itself). Names outside the program's packages return at once.
+func (p *Program) splitModule(qual string) (*Module, string) {
+	first := qual
+	if i := strings.IndexByte(qual, '.'); i >= 0 {
+		first = qual[:i]
 	}
-	return nil, nil
+	if !p.roots[first] {
+		return nil, ""
+	}
+	for end := len(qual); end > 0; {
+		if m := p.byName[qual[:end]]; m != nil {
+			if end == len(qual) {
+				return m, ""
+			}
+			return m, qual[end+1:]
+		}
+		end = strings.LastIndexByte(qual[:end], '.')
+	}
+	return nil, ""
 }
 
 // Canonical follows re-exports: a name imported into a program module and
 // used through it (`from app.deps import get_db` where app.deps imported
 // get_db from app.db) is given the name of its definition.
 func (p *Program) Canonical(qual string) string {
+	if c, ok := p.canon[qual]; ok {
+		return c
+	}
+	c := p.canonical(qual)
+	p.canon[qual] = c
+	return c
+}
+
+func (p *Program) canonical(qual string) string {
 	for range 32 {
 		m, rest := p.splitModule(qual)
 		if m == nil {
 			return qual
 		}
-		if len(rest) == 0 {
+		if rest == "" {
 			return m.Name
 		}
-		canon := m.Name + "." + strings.Join(rest, ".")
-		sym := m.Scope.Names[rest[0]]
+		first, tail, _ := strings.Cut(rest, ".")
+		canon := m.Name + "." + rest
+		sym := m.Scope.Names[first]
 		if sym == nil || sym.Kind != ImportSym {
 			return canon
 		}
 		next := sym.Target
-		if len(rest) > 1 {
-			next += "." + strings.Join(rest[1:], ".")
+		if tail != "" {
+			next += "." + tail
 		}
 		if next == qual || next == canon {
 			return canon
@@ -250,10 +280,10 @@ func (p *Program) Canonical(qual string) string {
 // to, with its module, or nil.
 func (p *Program) Symbol(qual string) (*Symbol, *Module) {
 	m, rest := p.splitModule(p.Canonical(qual))
-	if m == nil || len(rest) != 1 {
+	if m == nil || rest == "" || strings.IndexByte(rest, '.') >= 0 {
 		return nil, nil
 	}
-	return m.Scope.Names[rest[0]], m
+	return m.Scope.Names[rest], m
 }
 
 // Callers returns the functions that call f (resolved calls only).

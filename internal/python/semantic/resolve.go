@@ -266,6 +266,15 @@ func (c *Class) Bases(p *Program) []string {
 // Ancestors returns the qualified names of every class a class derives
 // from, program classes and external ones, nearest first.
 func (p *Program) Ancestors(qual string) []string {
+	if a, ok := p.ancestors[qual]; ok {
+		return a
+	}
+	a := p.ancestorsOf(qual)
+	p.ancestors[qual] = a
+	return a
+}
+
+func (p *Program) ancestorsOf(qual string) []string {
 	var out []string
 	seen := map[string]bool{qual: true}
 	queue := []string{qual}
