@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/fastapi-audit/fastapi-audit/internal/finding"
+	"github.com/fastapi-audit/fastapi-audit/internal/python/semantic"
 	"github.com/fastapi-audit/fastapi-audit/internal/source"
 )
 
@@ -46,19 +47,21 @@ var (
 	notSecretNameRE = regexp.MustCompile(`(?i)((^|_)(path|endpoint|field|header|name|type|prefix|length|len|min|max|expire|expires|expiry|lifetime|ttl|algorithm|algorithms|scheme|hint|label|regex|pattern|file|cookie|policy|validator|strength|id|location|format|mode|style|chars?|count|tokenizer|tokens|hours|minutes|seconds|days)(_|$)|ur[li]$)`)
 	placeholderRE   = regexp.MustCompile(`(?i)^(x+|\*+|\.+|-+|<.*>|\$\{.*\}|\{\{.*\}\}|%\(.*\)s|your[-_ ].*|none|null|nil|undefined|example|placeholder|redacted|dummy|\[.*\])$`)
 	credentialURLRE = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9+.-]*://[^:/@\s]+:([^@/\s]+)@`)
-	knownKeyRE      = []struct {
-		name string
-		re   *regexp.Regexp
+	// knownKeyRE are key formats; hint is a literal every match contains,
+	// checked first because most strings contain none.
+	knownKeyRE = []struct {
+		name, hint string
+		re         *regexp.Regexp
 	}{
-		{"an AWS access key id", regexp.MustCompile(`\b(AKIA|ASIA)[0-9A-Z]{16}\b`)},
-		{"a GitHub token", regexp.MustCompile(`\bgh[pousr]_[A-Za-z0-9]{36,}\b`)},
-		{"a Slack token", regexp.MustCompile(`\bxox[abprs]-[A-Za-z0-9-]{10,}`)},
-		{"a Stripe secret key", regexp.MustCompile(`\b[rs]k_live_[0-9a-zA-Z]{16,}`)},
-		{"a Google API key", regexp.MustCompile(`\bAIza[0-9A-Za-z_-]{35}\b`)},
-		{"an OpenAI API key", regexp.MustCompile(`\bsk-(proj-)?[A-Za-z0-9_-]{20,}T3BlbkFJ[A-Za-z0-9_-]{20,}`)},
-		{"a SendGrid API key", regexp.MustCompile(`\bSG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}\b`)},
-		{"a private key", regexp.MustCompile(`-----BEGIN (RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY( BLOCK)?-----`)},
-		{"a JSON Web Token", regexp.MustCompile(`\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}`)},
+		{"an AWS access key id", "A", regexp.MustCompile(`\b(AKIA|ASIA)[0-9A-Z]{16}\b`)},
+		{"a GitHub token", "gh", regexp.MustCompile(`\bgh[pousr]_[A-Za-z0-9]{36,}\b`)},
+		{"a Slack token", "xox", regexp.MustCompile(`\bxox[abprs]-[A-Za-z0-9-]{10,}`)},
+		{"a Stripe secret key", "k_live_", regexp.MustCompile(`\b[rs]k_live_[0-9a-zA-Z]{16,}`)},
+		{"a Google API key", "AIza", regexp.MustCompile(`\bAIza[0-9A-Za-z_-]{35}\b`)},
+		{"an OpenAI API key", "T3BlbkFJ", regexp.MustCompile(`\bsk-(proj-)?[A-Za-z0-9_-]{20,}T3BlbkFJ[A-Za-z0-9_-]{20,}`)},
+		{"a SendGrid API key", "SG.", regexp.MustCompile(`\bSG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}\b`)},
+		{"a private key", "PRIVATE KEY", regexp.MustCompile(`-----BEGIN (RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY( BLOCK)?-----`)},
+		{"a JSON Web Token", "eyJ", regexp.MustCompile(`\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}`)},
 	}
 	testPathRE = regexp.MustCompile(`(^|/)(tests?|testing|fixtures)/|(^|/)(test_[^/]*|[^/]*_test|conftest)\.py$`)
 )
@@ -146,12 +149,13 @@ func checkSecrets(p *Pass) {
 		reported[k] = true
 		return true
 	}
+	testFiles := map[*semantic.Module]bool{}
+	for _, m := range p.Prog.Modules {
+		testFiles[m] = isTestPath(m.Rel)
+	}
 	for _, a := range p.Index.Assigns {
-		if isTestPath(a.Module.Rel) || !secretNameRE.MatchString(a.Name) || notSecretNameRE.MatchString(a.Name) {
-			continue
-		}
 		v, ok := constStr(a.Value)
-		if !ok {
+		if !ok || testFiles[a.Module] || !secretNameRE.MatchString(a.Name) || notSecretNameRE.MatchString(a.Name) {
 			continue
 		}
 		what, ok := secretValue(a.Name, v)
@@ -169,10 +173,12 @@ func checkSecrets(p *Pass) {
 		}
 	}
 	for _, s := range p.Index.Strings {
-		if isTestPath(s.Module.Rel) {
+		if testFiles[s.Module] {
 			continue
 		}
-		if m := credentialURLRE.FindStringSubmatch(s.Node.Value); m != nil && !placeholderRE.MatchString(m[1]) && !strings.HasPrefix(m[1], "$") {
+		if !strings.Contains(s.Node.Value, "://") {
+			// not a URL
+		} else if m := credentialURLRE.FindStringSubmatch(s.Node.Value); m != nil && !placeholderRE.MatchString(m[1]) && !strings.HasPrefix(m[1], "$") {
 			loc := Location(s.Module, s.Node)
 			if mark(loc.File, loc.Line, s.Node.Value) {
 				f := p.Report(s.Module, s.Node, "a connection URL embeds a password")
@@ -182,6 +188,9 @@ func checkSecrets(p *Pass) {
 			continue
 		}
 		for _, k := range knownKeyRE {
+			if !strings.Contains(s.Node.Value, k.hint) {
+				continue
+			}
 			m := k.re.FindString(s.Node.Value)
 			if m == "" {
 				continue
