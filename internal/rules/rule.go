@@ -15,6 +15,7 @@ import (
 	"github.com/fastapi-audit/fastapi-audit/internal/python/semantic"
 	"github.com/fastapi-audit/fastapi-audit/internal/python/syntax"
 	"github.com/fastapi-audit/fastapi-audit/internal/source"
+	"github.com/fastapi-audit/fastapi-audit/internal/taint"
 )
 
 // Doc is a rule's documentation.
@@ -118,6 +119,54 @@ type Pass struct {
 	Options Options
 
 	findings []*finding.Finding
+	shared   *shared
+}
+
+// shared holds results computed once per run for every rule.
+type shared struct {
+	flows []*taint.Flow
+	done  bool
+}
+
+// taintSinks are the sinks the taint rules declare, by rule id.
+var taintSinks = map[*taint.Sink]string{}
+
+// RegisterSinks declares the taint sinks of a rule; rule files call it
+// from init.
+func RegisterSinks(ruleID string, sinks ...*taint.Sink) {
+	for _, s := range sinks {
+		taintSinks[s] = ruleID
+	}
+}
+
+// Flows returns the taint flows into this rule's sinks, running the taint
+// analysis once per run.
+func (p *Pass) Flows() []*taint.Flow {
+	if !p.shared.done {
+		p.shared.done = true
+		sinks := make([]*taint.Sink, 0, len(taintSinks))
+		for s := range taintSinks {
+			sinks = append(sinks, s)
+		}
+		sort.Slice(sinks, func(i, j int) bool { return taintSinks[sinks[i]]+sinks[i].What < taintSinks[sinks[j]]+sinks[j].What })
+		p.shared.flows = taint.Run(p.Model, sinks)
+	}
+	var out []*taint.Flow
+	for _, f := range p.shared.flows {
+		if taintSinks[f.Sink] == p.Rule.ID {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// ReportFlow records a taint finding with its path as evidence.
+func (p *Pass) ReportFlow(fl *taint.Flow, format string, args ...any) *finding.Finding {
+	f := p.Report(fl.Module, fl.Call, format, args...)
+	for _, st := range fl.Value.Steps {
+		f.Evidence = append(f.Evidence, finding.Step{Location: Location(st.Module, st.Node), Message: st.What})
+	}
+	return f
 }
 
 // Run runs the rules and returns their findings, with fingerprints, in file
@@ -125,8 +174,9 @@ type Pass struct {
 func Run(rs []*Rule, model *fastapi.Model, files []source.File, opts Options) []*finding.Finding {
 	var all []*finding.Finding
 	ix := model.Prog.Index()
+	sh := &shared{}
 	for _, r := range rs {
-		p := &Pass{Rule: r, Model: model, Prog: model.Prog, Index: ix, Files: files, Options: opts}
+		p := &Pass{Rule: r, Model: model, Prog: model.Prog, Index: ix, Files: files, Options: opts, shared: sh}
 		r.Check(p)
 		all = append(all, p.findings...)
 	}

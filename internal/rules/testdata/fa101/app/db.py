@@ -1,0 +1,18 @@
+from sqlalchemy import text
+
+
+def get_db():
+    yield None
+
+
+def run_report(db, kind):
+    sql = build_sql(kind)
+    return db.execute(text(sql))  # expect: FA101
+
+
+def build_sql(kind):
+    return f"SELECT * FROM reports WHERE kind = '{kind}'"
+
+
+def safe_report(db, kind):
+    return db.execute(text("SELECT * FROM reports WHERE kind = :kind"), {"kind": kind})

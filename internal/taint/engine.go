@@ -1,0 +1,209 @@
+package taint
+
+import (
+	"sort"
+
+	"github.com/fastapi-audit/fastapi-audit/internal/fastapi"
+	"github.com/fastapi-audit/fastapi-audit/internal/python/semantic"
+	"github.com/fastapi-audit/fastapi-audit/internal/python/syntax"
+)
+
+// Sink declares a dangerous call: by qualified callee, or by method name on
+// any receiver.
+type Sink struct {
+	Class    Class
+	Callees  []string // qualified names
+	Methods  []string // method names, whatever the receiver
+	Args     []int    // positional arguments checked
+	Kwargs   []string // keyword arguments checked
+	Receiver bool     // the receiver is checked (path.read_text())
+	// Pick chooses the arguments to check instead of Args and Kwargs (for
+	// example only with shell=True); nil means Args and Kwargs.
+	Pick func(call *syntax.Call) []syntax.Expr
+	What string // "SQL query", "shell command", ...
+}
+
+func (s *Sink) pick(call *syntax.Call) []syntax.Expr {
+	if s.Pick != nil {
+		return s.Pick(call)
+	}
+	var out []syntax.Expr
+	for _, i := range s.Args {
+		if i < len(call.Args) {
+			if st, ok := call.Args[i].(*syntax.Starred); ok {
+				out = append(out, st.Value)
+			} else {
+				out = append(out, call.Args[i])
+			}
+		}
+	}
+	for _, kw := range call.Keywords {
+		if kw.Arg == nil {
+			continue
+		}
+		for _, k := range s.Kwargs {
+			if kw.Arg.Name == k {
+				out = append(out, kw.Value)
+			}
+		}
+	}
+	return out
+}
+
+// Flow is request data reaching a sink.
+type Flow struct {
+	Sink   *Sink
+	Module *semantic.Module
+	Call   *syntax.Call
+	Arg    syntax.Expr // the tainted argument (or the receiver)
+	Value  *Value
+}
+
+// Engine holds one scan's taint analysis.
+type Engine struct {
+	model     *fastapi.Model
+	prog      *semantic.Program
+	byCallee  map[string][]*Sink
+	byMethod  map[string][]*Sink
+	summaries map[*semantic.Function]*summary
+	depReturn map[*semantic.Function]*Value
+	funcs     map[*syntax.FunctionDef]*semantic.Function
+	flows     []*Flow
+	seen      map[flowKey]bool
+	work      int
+	depth     int
+}
+
+type flowKey struct {
+	call *syntax.Call
+	arg  syntax.Expr
+}
+
+// summary is what a function does with its parameters: which reach the
+// return value, and which reach sinks inside it.
+type summary struct {
+	ret  *Value
+	hits []sinkHit
+	done bool
+}
+
+type sinkHit struct {
+	params uint64
+	flow   Flow
+}
+
+// Run analyses every route handler and dependency of the model for flows
+// into the sinks.
+func Run(model *fastapi.Model, sinks []*Sink) []*Flow {
+	e := &Engine{model: model, prog: model.Prog, byCallee: map[string][]*Sink{}, byMethod: map[string][]*Sink{},
+		summaries: map[*semantic.Function]*summary{}, depReturn: map[*semantic.Function]*Value{},
+		funcs: map[*syntax.FunctionDef]*semantic.Function{}, seen: map[flowKey]bool{}}
+	for _, s := range sinks {
+		for _, c := range s.Callees {
+			e.byCallee[c] = append(e.byCallee[c], s)
+		}
+		for _, m := range s.Methods {
+			e.byMethod[m] = append(e.byMethod[m], s)
+		}
+	}
+	for _, f := range model.Prog.Functions() {
+		e.funcs[f.Node] = f
+	}
+	done := map[*semantic.Function]bool{}
+	for _, ep := range model.Endpoints {
+		for _, d := range ep.Deps {
+			e.dependency(d, 0)
+		}
+		if ep.Handler == nil || done[ep.Handler] {
+			continue
+		}
+		done[ep.Handler] = true
+		e.analyzeEntry(ep.Handler, ep.Params)
+	}
+	sort.SliceStable(e.flows, func(i, j int) bool {
+		a, b := e.flows[i], e.flows[j]
+		if a.Module.Rel != b.Module.Rel {
+			return a.Module.Rel < b.Module.Rel
+		}
+		return a.Call.Pos() < b.Call.Pos()
+	})
+	return e.flows
+}
+
+// dependency analyses a dependency function with its request parameters as
+// sources (once), and returns the taint of what it returns.
+func (e *Engine) dependency(d *fastapi.Dependency, depth int) *Value {
+	if d == nil || d.Func == nil || depth > 8 {
+		return nil
+	}
+	if v, ok := e.depReturn[d.Func]; ok {
+		return v
+	}
+	e.depReturn[d.Func] = nil // cycles read as clean
+	for _, sub := range d.Sub {
+		e.dependency(sub, depth+1)
+	}
+	v := e.analyzeEntry(d.Func, d.Params)
+	e.depReturn[d.Func] = v
+	return v
+}
+
+// analyzeEntry analyses a function FastAPI calls (handler or dependency),
+// seeding its parameters as FastAPI fills them, and returns the taint of
+// its return value.
+func (e *Engine) analyzeEntry(f *semantic.Function, params []*fastapi.Param) *Value {
+	fa := e.newFrame(f, false)
+	for _, p := range params {
+		if p.Arg == nil {
+			continue
+		}
+		name := p.Name
+		switch {
+		case p.Kind == fastapi.DependencyParam:
+			if p.Dep != nil {
+				fa.env[name] = e.dependency(p.Dep, 1)
+			}
+		case p.Kind == fastapi.SpecialParam:
+			switch shortName(p.Type) {
+			case "Request", "WebSocket", "HTTPConnection":
+				fa.objects[name] = objRequest
+			}
+		case p.Kind == fastapi.FileParam:
+			fa.objects[name] = objUpload
+		case p.Kind.FromRequest():
+			if e.safeParam(f.Outer, p) {
+				continue
+			}
+			src := &Source{Name: name, Kind: p.Kind.String(), Module: f.Module, Node: p.Arg}
+			v := &Value{Source: src, Steps: []Step{{f.Module, p.Arg, p.Kind.String() + " parameter " + name}}}
+			if dm := e.model.ModelOf(p.Type); dm != nil && dm.Pydantic {
+				fa.models[name] = dm
+			} else if p.Kind == fastapi.BodyParam {
+				v.Structured = true // dict, list or Any: may hold operators and nested values
+			}
+			fa.env[name] = v
+		}
+	}
+	fa.run()
+	return fa.ret
+}
+
+// safeParam reports parameters whose type cannot carry a payload (int,
+// UUID, Enum, Literal, ...), or whose declaration constrains them with a
+// pattern.
+func (e *Engine) safeParam(s *semantic.Scope, p *fastapi.Param) bool {
+	if e.safeType(p.Type) {
+		return true
+	}
+	if sub, ok := p.TypeExpr.(*syntax.Subscript); ok && shortName(e.prog.Qualify(s, sub.Value)) == "Literal" {
+		return true
+	}
+	if p.Marker != nil {
+		for _, kw := range p.Marker.Keywords {
+			if kw.Arg != nil && (kw.Arg.Name == "pattern" || kw.Arg.Name == "regex") {
+				return true
+			}
+		}
+	}
+	return false
+}

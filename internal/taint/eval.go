@@ -1,0 +1,335 @@
+package taint
+
+import (
+	"strings"
+
+	"github.com/fastapi-audit/fastapi-audit/internal/python/semantic"
+	"github.com/fastapi-audit/fastapi-audit/internal/python/syntax"
+)
+
+// Request members that carry client data.
+var requestMembers = map[string]bool{
+	"query_params": true, "headers": true, "cookies": true, "path_params": true, "url": true,
+	"base_url": true, "client": true, "scope": true,
+}
+
+// Request methods whose (awaited) result is client data.
+var requestReads = map[string]bool{
+	"json": true, "body": true, "form": true, "stream": true, "receive_text": true, "receive_json": true,
+	"receive_bytes": true, "receive": true, "iter_text": true, "iter_json": true, "iter_bytes": true,
+}
+
+// methodsFromArgs are methods whose result (or receiver) takes the
+// arguments' data: string building and container updates.
+var methodsFromArgs = map[string]bool{
+	"format": true, "format_map": true, "join": true, "replace": true, "append": true, "extend": true,
+	"insert": true, "update": true, "add": true, "setdefault": true, "__add__": true, "joinpath": true,
+	"with_name": true, "with_suffix": true, "with_stem": true,
+}
+
+// mutators change their receiver to hold the arguments.
+var mutators = map[string]bool{"append": true, "extend": true, "insert": true, "update": true, "add": true, "setdefault": true}
+
+// eval returns the taint of an expression, checking calls against sinks.
+func (fa *frame) eval(x syntax.Expr) *Value {
+	if x == nil {
+		return nil
+	}
+	fa.work++
+	fa.e.work++
+	if fa.work > maxNodesPerFunc || fa.e.work > maxScanWork {
+		return nil
+	}
+	switch n := x.(type) {
+	case *syntax.Name:
+		return fa.env[n.ID]
+	case *syntax.Constant:
+		return nil
+	case *syntax.JoinedStr:
+		var v *Value
+		for _, part := range n.Values {
+			if fv, ok := part.(*syntax.FormattedValue); ok {
+				v = merge(v, fa.eval(fv.Value))
+			}
+		}
+		return v.with(fa.mod, n, "formatted into a string")
+	case *syntax.BinOp:
+		l, r := fa.eval(n.Left), fa.eval(n.Right)
+		v := merge(l, r)
+		if v != nil {
+			switch n.Op {
+			case syntax.Add:
+				return v.with(fa.mod, n, "concatenated")
+			case syntax.Mod:
+				return v.with(fa.mod, n, "%-formatted into a string")
+			case syntax.Div:
+				return v.with(fa.mod, n, "joined into a path")
+			}
+		}
+		return v
+	case *syntax.BoolOp:
+		var v *Value
+		for _, e := range n.Values {
+			v = merge(v, fa.eval(e))
+		}
+		return v
+	case *syntax.Compare:
+		fa.eval(n.Left)
+		for _, c := range n.Comparators {
+			fa.eval(c)
+		}
+		return nil // a bool, or a parameterized SQL expression
+	case *syntax.UnaryOp:
+		fa.eval(n.Operand)
+		return nil
+	case *syntax.IfExp:
+		fa.eval(n.Test)
+		return merge(fa.eval(n.Body), fa.eval(n.Orelse))
+	case *syntax.Await:
+		return fa.eval(n.Value)
+	case *syntax.NamedExpr:
+		v := fa.eval(n.Value)
+		fa.env[n.Target.ID] = v
+		return v
+	case *syntax.Attribute:
+		return fa.attribute(n)
+	case *syntax.Subscript:
+		v := fa.eval(n.Value)
+		fa.eval(n.Slice)
+		if v != nil {
+			return v.with(fa.mod, n, "element of "+exprText(fa.mod, n.Value))
+		}
+		return nil
+	case *syntax.Starred:
+		return fa.eval(n.Value)
+	case *syntax.List:
+		return fa.evalAll(n.Elts)
+	case *syntax.Tuple:
+		return fa.evalAll(n.Elts)
+	case *syntax.Set:
+		return fa.evalAll(n.Elts)
+	case *syntax.Dict:
+		var v *Value
+		for i, val := range n.Values {
+			v = merge(v, fa.eval(n.Keys[i]))
+			v = merge(v, fa.eval(val))
+		}
+		return v
+	case *syntax.ListComp:
+		return fa.comprehension(n.Generators, n.Elt)
+	case *syntax.SetComp:
+		return fa.comprehension(n.Generators, n.Elt)
+	case *syntax.GeneratorExp:
+		return fa.comprehension(n.Generators, n.Elt)
+	case *syntax.DictComp:
+		return merge(fa.comprehension(n.Generators, n.Key), fa.eval(n.Value))
+	case *syntax.Call:
+		return fa.call(n)
+	case *syntax.Lambda, *syntax.Yield, *syntax.YieldFrom:
+		return nil
+	case *syntax.Slice:
+		fa.eval(n.Lower)
+		fa.eval(n.Upper)
+		fa.eval(n.Step)
+		return nil
+	}
+	return nil
+}
+
+func (fa *frame) evalAll(l []syntax.Expr) *Value {
+	var v *Value
+	for _, e := range l {
+		v = merge(v, fa.eval(e))
+	}
+	return v
+}
+
+func (fa *frame) comprehension(gens []*syntax.Comprehension, elt syntax.Expr) *Value {
+	for _, g := range gens {
+		v := fa.eval(g.Iter)
+		fa.bind(g.Target, v, nil)
+		for _, c := range g.Ifs {
+			fa.eval(c)
+		}
+	}
+	return fa.eval(elt)
+}
+
+// attribute evaluates x.attr: request and upload members are sources,
+// Pydantic fields take their declared type, anything else carries the
+// taint of its object.
+func (fa *frame) attribute(n *syntax.Attribute) *Value {
+	if base, ok := n.Value.(*syntax.Name); ok {
+		switch fa.objects[base.ID] {
+		case objRequest:
+			if requestMembers[n.Attr.Name] {
+				return fa.source(base.ID+"."+n.Attr.Name, "request", n, true)
+			}
+			return nil
+		case objUpload:
+			switch n.Attr.Name {
+			case "filename", "content_type", "headers":
+				return fa.source(base.ID+"."+n.Attr.Name, "file", n, false)
+			case "file":
+				return fa.source(base.ID+".file", "file", n, false)
+			}
+			return nil
+		}
+		if v, ok := fa.env[base.ID+"."+n.Attr.Name]; ok {
+			return v
+		}
+	}
+	if dm := fa.modelOf(n.Value); dm != nil {
+		f := fieldOf(dm, n.Attr.Name)
+		if f == nil {
+			return nil // a method or property: not the client's data as such
+		}
+		if fa.e.safeType(f.Type) || f.Constrained("pattern", "regex") {
+			return nil
+		}
+		v := fa.eval(n.Value)
+		if v == nil {
+			return nil
+		}
+		v = v.with(fa.mod, n, "field "+n.Attr.Name)
+		v.Structured = fa.e.structuredType(f)
+		return v
+	}
+	v := fa.eval(n.Value)
+	if v != nil {
+		return v.with(fa.mod, n, "attribute "+n.Attr.Name)
+	}
+	return nil
+}
+
+// source makes a fresh source value.
+func (fa *frame) source(name, kind string, n syntax.Node, structured bool) *Value {
+	if fa.summary {
+		return nil // sources belong to entry analyses
+	}
+	src := &Source{Name: name, Kind: kind, Module: fa.mod, Node: n}
+	return &Value{Source: src, Structured: structured, Steps: []Step{{fa.mod, n, kind + " data " + name}}}
+}
+
+// call evaluates a call: sources, sanitizers, sinks, summaries of program
+// functions, and the default propagation from arguments and receiver.
+func (fa *frame) call(c *syntax.Call) *Value {
+	args := make([]*Value, len(c.Args))
+	for i, a := range c.Args {
+		args[i] = fa.eval(a)
+	}
+	kws := make([]*Value, len(c.Keywords))
+	for i, kw := range c.Keywords {
+		kws[i] = fa.eval(kw.Value)
+	}
+	var recv *Value
+	var method string
+	recvExpr := syntax.Expr(nil)
+	if a, ok := c.Func.(*syntax.Attribute); ok {
+		method = a.Attr.Name
+		recvExpr = a.Value
+		// request.json(), file.read(): sources.
+		if base, ok := a.Value.(*syntax.Name); ok {
+			switch fa.objects[base.ID] {
+			case objRequest:
+				if requestReads[method] {
+					return fa.source(base.ID+"."+method+"()", "request", c, method == "json" || method == "form" || method == "receive_json")
+				}
+			case objUpload:
+				if method == "read" {
+					return fa.source(base.ID+".read()", "file", c, false)
+				}
+			}
+		}
+		recv = fa.eval(a.Value)
+	}
+	callee := fa.callee(c)
+	fa.checkSinks(c, callee, method, recvExpr, recv)
+
+	if sqlTextFunctions[callee] {
+		// text(q) is itself the sink: what it returns is not reported again.
+		return fa.mergeArgs(args, kws).sanitized(SQL)
+	}
+	if clean, ok := cleanCalls[callee]; ok {
+		if clean == 0 {
+			return nil
+		}
+		return fa.mergeArgs(args, kws).sanitized(clean)
+	}
+	if callee != "" && strings.HasPrefix(callee, "sqlalchemy.") && !sqlTextFunctions[callee] {
+		return nil // query builders bind their arguments as parameters
+	}
+	if target := fa.e.prog.Func(callee); target != nil || fa.resolvedTarget(c) != nil {
+		if target == nil {
+			target = fa.resolvedTarget(c)
+		}
+		return fa.applySummary(c, target, recv, args, kws)
+	}
+	// Unknown functions and methods: the result carries what went in. A
+	// dotted name that resolves (zipfile.ZipFile, os.path.join) is a
+	// function, not a method of a value.
+	if method != "" && fa.e.prog.Qualify(fa.f.Scope, recvExpr) != "" {
+		method = ""
+	}
+	var v *Value
+	if method != "" {
+		v = recv
+		if methodsFromArgs[method] || recv == nil && callee == "" {
+			v = merge(v, fa.mergeArgs(args, kws))
+		}
+		if mutators[method] && recvExpr != nil {
+			if name := targetName(recvExpr); name != "" {
+				fa.env[name] = merge(fa.env[name], fa.mergeArgs(args, kws))
+			}
+		}
+	} else {
+		v = fa.mergeArgs(args, kws)
+	}
+	if v != nil && callee != "" {
+		return v.with(fa.mod, c, "passed through "+shortName(callee)+"()")
+	}
+	return v
+}
+
+func (fa *frame) mergeArgs(args, kws []*Value) *Value {
+	var v *Value
+	for _, a := range args {
+		v = merge(v, a)
+	}
+	for _, k := range kws {
+		v = merge(v, k)
+	}
+	return v
+}
+
+// callee is the qualified name of what a call calls, using the types the
+// frame knows of its variables (with-targets) when the program model
+// cannot tell.
+func (fa *frame) callee(c *syntax.Call) string {
+	r := fa.e.prog.ResolveCall(fa.f.Scope, c)
+	if r.Callee != "" {
+		return r.Callee
+	}
+	if a, ok := c.Func.(*syntax.Attribute); ok {
+		if n, ok := a.Value.(*syntax.Name); ok {
+			if t := fa.types[n.ID]; t != "" {
+				return t + "." + a.Attr.Name
+			}
+		}
+	}
+	return ""
+}
+
+func (fa *frame) resolvedTarget(c *syntax.Call) *semantic.Function {
+	return fa.e.prog.ResolveCall(fa.f.Scope, c).Func
+}
+
+func exprText(mod *semantic.Module, e syntax.Expr) string {
+	t := mod.File.Text(e)
+	if len(t) > 40 {
+		t = t[:37] + "..."
+	}
+	return t
+}
+
+func shortName(q string) string { return q[strings.LastIndexByte(q, '.')+1:] }

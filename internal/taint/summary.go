@@ -1,0 +1,191 @@
+package taint
+
+import (
+	"github.com/fastapi-audit/fastapi-audit/internal/python/semantic"
+	"github.com/fastapi-audit/fastapi-audit/internal/python/syntax"
+)
+
+// checkSinks reports tainted arguments of a call that is a sink.
+func (fa *frame) checkSinks(c *syntax.Call, callee, method string, recvExpr syntax.Expr, recv *Value) {
+	sinks := fa.e.byCallee[callee]
+	if method != "" {
+		sinks = append(sinks[:len(sinks):len(sinks)], fa.e.byMethod[method]...)
+	}
+	for _, s := range sinks {
+		if s.Receiver {
+			if recv != nil && !recv.safeFor(s.Class) {
+				fa.hit(s, c, recvExpr, recv)
+			}
+			continue
+		}
+		for _, a := range s.pick(c) {
+			v := fa.eval(a)
+			if v != nil && !v.safeFor(s.Class) {
+				fa.hit(s, c, a, v)
+			}
+		}
+	}
+}
+
+// hit records a tainted value reaching a sink: a flow in an entry
+// analysis, a summary hit (by parameter) in a summary analysis.
+func (fa *frame) hit(s *Sink, c *syntax.Call, arg syntax.Expr, v *Value) {
+	v = v.with(fa.mod, c, "reaches "+s.What)
+	fl := Flow{Sink: s, Module: fa.mod, Call: c, Arg: arg, Value: v}
+	if fa.summary {
+		if v.Params != 0 {
+			fa.hits = append(fa.hits, sinkHit{params: v.Params, flow: fl})
+		}
+		return
+	}
+	if v.Source == nil {
+		return
+	}
+	key := flowKey{c, arg}
+	if fa.e.seen[key] {
+		return
+	}
+	fa.e.seen[key] = true
+	fa.e.flows = append(fa.e.flows, &fl)
+}
+
+// summaryOf analyses a program function once with its parameters as
+// symbolic taint: what reaches its return value and its sinks.
+func (e *Engine) summaryOf(f *semantic.Function) *summary {
+	if s := e.summaries[f]; s != nil {
+		return s // done, or in progress (recursion): what is known so far
+	}
+	s := &summary{}
+	e.summaries[f] = s
+	if e.depth >= maxSummaryDepth {
+		s.done = true
+		return s
+	}
+	e.depth++
+	defer func() { e.depth-- }()
+	fa := e.newFrame(f, true)
+	for i, a := range allArgs(f.Node.Args) {
+		if i >= 64 {
+			break
+		}
+		fa.env[a.Name.Name] = &Value{Params: 1 << uint(i), Steps: []Step{{f.Module, a, "parameter " + a.Name.Name + " of " + f.Node.Name.Name + "()"}}}
+	}
+	fa.run()
+	s.ret = fa.ret
+	s.hits = fa.hits
+	s.done = true
+	return s
+}
+
+// applySummary computes a call to a program function from its summary:
+// the taint of the result, and flows into sinks inside the callee.
+func (fa *frame) applySummary(c *syntax.Call, f *semantic.Function, recv *Value, args, kws []*Value) *Value {
+	s := fa.e.summaryOf(f)
+	params := allArgs(f.Node.Args)
+	// Map the call's arguments to parameter indexes.
+	vals := make([]*Value, len(params))
+	offset := 0
+	if f.Class != nil && !isStatic(f) && len(params) > 0 {
+		if _, isAttr := c.Func.(*syntax.Attribute); isAttr {
+			vals[0] = recv
+			offset = 1
+		} else if fa.e.prog.Class(fa.e.prog.Qualify(fa.f.Scope, c.Func)) != nil {
+			offset = 1 // a constructor: self is the new object
+		}
+	}
+	for i, a := range args {
+		if j := i + offset; j < len(vals) {
+			vals[j] = a
+		} else if f.Node.Args.Vararg != nil {
+			for k, p := range params {
+				if p == f.Node.Args.Vararg {
+					vals[k] = merge(vals[k], a)
+				}
+			}
+		}
+	}
+	for i, kw := range c.Keywords {
+		if kw.Arg == nil {
+			continue
+		}
+		for j, p := range params {
+			if p.Name.Name == kw.Arg.Name {
+				vals[j] = kws[i]
+			}
+		}
+	}
+	step := func(v *Value) *Value { return v.with(fa.mod, c, "passed to "+f.Node.Name.Name+"()") }
+	var out *Value
+	if s.ret != nil {
+		for j, v := range vals {
+			if v != nil && j < 64 && s.ret.Params&(1<<uint(j)) != 0 {
+				r := step(v).sanitized(s.ret.Sanitized)
+				r.Structured = v.Structured && s.ret.Structured
+				r.Steps = append(r.Steps, Step{f.Module, f.Node, "returned by " + f.Node.Name.Name + "()"})
+				out = merge(out, r)
+			}
+		}
+	}
+	for _, h := range s.hits {
+		for j, v := range vals {
+			if v == nil || j >= 64 || h.params&(1<<uint(j)) == 0 {
+				continue
+			}
+			inner := h.flow.Value
+			full := step(v)
+			full.Sanitized |= inner.Sanitized
+			if full.safeFor(h.flow.Sink.Class) {
+				continue
+			}
+			// The path: the caller's steps, the call, then the callee's
+			// steps after its parameter.
+			if len(inner.Steps) > 1 {
+				full.Steps = append(full.Steps, inner.Steps[1:]...)
+			}
+			if len(full.Steps) > maxSteps {
+				full.Steps = append(full.Steps[:maxSteps-1], full.Steps[len(full.Steps)-1])
+			}
+			if fa.summary {
+				full.Params = v.Params
+				if full.Params != 0 {
+					fa.hits = append(fa.hits, sinkHit{params: full.Params, flow: Flow{Sink: h.flow.Sink, Module: h.flow.Module, Call: h.flow.Call, Arg: h.flow.Arg, Value: full}})
+				}
+				continue
+			}
+			if full.Source == nil {
+				continue
+			}
+			key := flowKey{h.flow.Call, h.flow.Arg}
+			if fa.e.seen[key] {
+				continue
+			}
+			fa.e.seen[key] = true
+			fa.e.flows = append(fa.e.flows, &Flow{Sink: h.flow.Sink, Module: h.flow.Module, Call: h.flow.Call, Arg: h.flow.Arg, Value: full})
+		}
+	}
+	return out
+}
+
+func allArgs(a *syntax.Arguments) []*syntax.Arg {
+	if a == nil {
+		return nil
+	}
+	out := append(append([]*syntax.Arg(nil), a.PosOnlyArgs...), a.Args...)
+	if a.Vararg != nil {
+		out = append(out, a.Vararg)
+	}
+	out = append(out, a.KwOnlyArgs...)
+	if a.Kwarg != nil {
+		out = append(out, a.Kwarg)
+	}
+	return out
+}
+
+func isStatic(f *semantic.Function) bool {
+	for _, d := range f.Node.Decorators {
+		if n, ok := d.(*syntax.Name); ok && n.ID == "staticmethod" {
+			return true
+		}
+	}
+	return false
+}
