@@ -3,6 +3,7 @@ package rules
 import (
 	"github.com/fastapi-audit/fastapi-audit/internal/finding"
 	"github.com/fastapi-audit/fastapi-audit/internal/python/syntax"
+	"github.com/fastapi-audit/fastapi-audit/internal/taint"
 )
 
 func init() {
@@ -11,6 +12,8 @@ func init() {
 		Category: "injection", Severity: finding.High, Confidence: finding.MediumConfidence,
 		CWE: []int{95}, OWASP: []string{apiUnsafeConsume, webInjection},
 		Remediation: "Do not evaluate strings as code; parse data with json or ast.literal_eval, and map names to functions with a dict.",
+		// Severity is high for any dynamic code; findings where request data
+		// reaches the call are critical, with the path as evidence.
 		Doc: Doc{
 			What: "Calls to `eval`, `exec` or `compile` whose code argument is not a string literal.",
 			Why: "Whatever reaches the argument runs with the service's privileges: reading files and secrets, opening " +
@@ -24,9 +27,17 @@ func init() {
 			},
 		},
 		Check: func(p *Pass) {
+			tainted := map[*syntax.Call]bool{}
+			for _, f := range reportFlows(p) {
+				f.Severity = finding.Critical
+				f.Confidence = finding.HighConfidence
+			}
+			for _, fl := range p.Flows() {
+				tainted[fl.Call] = true
+			}
 			for _, c := range p.Index.CallsTo("eval", "exec", "compile", "builtins.eval", "builtins.exec", "builtins.compile") {
 				code := arg(c.Call, 0, "source")
-				if code == nil {
+				if code == nil || tainted[c.Call] {
 					continue
 				}
 				if _, literal := code.(*syntax.Constant); literal {
@@ -36,6 +47,8 @@ func init() {
 			}
 		},
 	})
+	RegisterSinks("FA103", &taint.Sink{Class: taint.Code, What: "code that is executed", Args: []int{0}, Kwargs: []string{"source"},
+		Callees: []string{"eval", "exec", "compile", "builtins.eval", "builtins.exec", "builtins.compile"}})
 }
 
 // exprSummary is the source of an expression for messages, shortened.

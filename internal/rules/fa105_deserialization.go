@@ -4,6 +4,9 @@ import (
 	"strings"
 
 	"github.com/fastapi-audit/fastapi-audit/internal/finding"
+	"github.com/fastapi-audit/fastapi-audit/internal/python/semantic"
+	"github.com/fastapi-audit/fastapi-audit/internal/python/syntax"
+	"github.com/fastapi-audit/fastapi-audit/internal/taint"
 )
 
 // unsafeLoaders deserialize by running code the data names.
@@ -20,11 +23,11 @@ var unsafeLoaders = map[string]string{
 func init() {
 	Register(&Rule{
 		ID: "FA105", Name: "insecure-deserialization", Title: "Insecure deserialization",
-		Category: "injection", Severity: finding.High, Confidence: finding.MediumConfidence,
+		Category: "injection", Severity: finding.Medium, Confidence: finding.MediumConfidence,
 		CWE: []int{502}, OWASP: []string{apiUnsafeConsume, webIntegrity},
 		Remediation: "Deserialize untrusted data only with data-only formats: json, yaml.safe_load, or a schema-validated Pydantic model.",
 		Doc: Doc{
-			What: "Deserializers that can run code: `pickle`, `dill`, `cloudpickle`, `shelve`, `marshal`, `jsonpickle`, " +
+			What: "Deserializers that can run code (high when request data reaches them, with the path): `pickle`, `dill`, `cloudpickle`, `shelve`, `marshal`, `jsonpickle`, " +
 				"`joblib.load`, `pandas.read_pickle`, `yaml.load` without a safe loader (and `yaml.unsafe_load`, " +
 				"`full_load`), `torch.load` without `weights_only=True`, `numpy.load(allow_pickle=True)`.",
 			Why: "A pickle is a program: loading one calls whatever constructors it names, so an attacker who controls the " +
@@ -38,8 +41,22 @@ func init() {
 			},
 		},
 		Check: func(p *Pass) {
+			// Request data reaching the loader: high, with the path.
+			tainted := map[*syntax.Call]bool{}
+			for _, f := range reportFlows(p) {
+				f.Severity = finding.High
+				f.Confidence = finding.HighConfidence
+			}
+			for _, fl := range p.Flows() {
+				tainted[fl.Call] = true
+			}
+			report := func(c *semantic.CallSite, format string, args ...any) {
+				if !tainted[c.Call] {
+					p.Report(c.Module, c.Call, format, args...)
+				}
+			}
 			for _, c := range p.Index.CallsTo(keys(unsafeLoaders)...) {
-				p.Report(c.Module, c.Call, "%s() deserializes with %s, which runs code named by the data", c.Callee, unsafeLoaders[c.Callee])
+				report(c, "%s() deserializes with %s, which runs code named by the data", c.Callee, unsafeLoaders[c.Callee])
 			}
 			for _, c := range p.Index.CallsTo("yaml.load", "yaml.load_all") {
 				loader := arg(c.Call, 1, "Loader")
@@ -51,21 +68,69 @@ func init() {
 					if strings.Contains(name, "Safe") || shortQual(name) == "BaseLoader" {
 						continue
 					}
-					p.Report(c.Module, c.Call, "%s() with Loader=%s can construct arbitrary Python objects", c.Callee, name)
+					report(c, "%s() with Loader=%s can construct arbitrary Python objects", c.Callee, name)
 					continue
 				}
-				p.Report(c.Module, c.Call, "%s() without a safe Loader can construct arbitrary Python objects (older PyYAML)", c.Callee)
+				report(c, "%s() without a safe Loader can construct arbitrary Python objects (older PyYAML)", c.Callee)
 			}
 			for _, c := range p.Index.CallsTo("torch.load") {
 				if !isTrue(keyword(c.Call, "weights_only")) {
-					p.Report(c.Module, c.Call, "torch.load() without weights_only=True unpickles the file")
+					report(c, "torch.load() without weights_only=True unpickles the file")
 				}
 			}
 			for _, c := range p.Index.CallsTo("numpy.load") {
 				if isTrue(keyword(c.Call, "allow_pickle")) {
-					p.Report(c.Module, c.Call, "numpy.load(allow_pickle=True) unpickles object arrays")
+					report(c, "numpy.load(allow_pickle=True) unpickles object arrays")
 				}
 			}
 		},
 	})
+}
+
+func init() {
+	RegisterSinks("FA105",
+		&taint.Sink{Class: taint.Deserialize, What: "a deserializer", Args: []int{0}, Kwargs: []string{"data", "stream", "s", "file", "f"},
+			Callees: keys(unsafeLoaders)},
+		// Only the unsafe forms: no safe Loader, no weights_only, allow_pickle.
+		&taint.Sink{Class: taint.Deserialize, What: "a deserializer", Callees: []string{"yaml.load", "yaml.load_all"},
+			Pick: func(c *syntax.Call) []syntax.Expr {
+				if l := arg(c, 1, "Loader"); l != nil && (strings.Contains(exprName(l), "Safe") || exprName(l) == "BaseLoader") {
+					return nil
+				}
+				return firstArg(c, "stream")
+			}},
+		&taint.Sink{Class: taint.Deserialize, What: "a deserializer", Callees: []string{"torch.load"},
+			Pick: func(c *syntax.Call) []syntax.Expr {
+				if isTrue(keyword(c, "weights_only")) {
+					return nil
+				}
+				return firstArg(c, "f")
+			}},
+		&taint.Sink{Class: taint.Deserialize, What: "a deserializer", Callees: []string{"numpy.load"},
+			Pick: func(c *syntax.Call) []syntax.Expr {
+				if !isTrue(keyword(c, "allow_pickle")) {
+					return nil
+				}
+				return firstArg(c, "file")
+			}},
+	)
+}
+
+// exprName is the last name of a dotted expression (yaml.SafeLoader: SafeLoader).
+func exprName(e syntax.Expr) string {
+	switch x := e.(type) {
+	case *syntax.Name:
+		return x.ID
+	case *syntax.Attribute:
+		return x.Attr.Name
+	}
+	return ""
+}
+
+// firstArg returns the first positional argument, or the keyword.
+func firstArg(c *syntax.Call, kw string) []syntax.Expr {
+	if v := arg(c, 0, kw); v != nil {
+		return []syntax.Expr{v}
+	}
+	return nil
 }

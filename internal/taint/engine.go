@@ -20,7 +20,13 @@ type Sink struct {
 	// Pick chooses the arguments to check instead of Args and Kwargs (for
 	// example only with shell=True); nil means Args and Kwargs.
 	Pick func(call *syntax.Call) []syntax.Expr
-	What string // "SQL query", "shell command", ...
+	// Recv, when set, must accept the receiver of a method sink (loggers
+	// only, say).
+	Recv func(receiver string) bool
+	// Structured sinks only fire for values that may be dicts or lists
+	// (a JSON body), such as NoSQL filters.
+	Structured bool
+	What       string // "SQL query", "shell command", ...
 }
 
 func (s *Sink) pick(call *syntax.Call) []syntax.Expr {

@@ -27,6 +27,10 @@ var methodsFromArgs = map[string]bool{
 	"with_name": true, "with_suffix": true, "with_stem": true,
 }
 
+// bindingMethods bind their arguments as query parameters: the result is
+// the receiver's taint, not the arguments'.
+var bindingMethods = map[string]bool{"bindparams": true, "params": true, "execution_options": true}
+
 // mutators change their receiver to hold the arguments.
 var mutators = map[string]bool{"append": true, "extend": true, "insert": true, "update": true, "add": true, "setdefault": true}
 
@@ -274,7 +278,7 @@ func (fa *frame) call(c *syntax.Call) *Value {
 	var v *Value
 	if method != "" {
 		v = recv
-		if methodsFromArgs[method] || recv == nil && callee == "" {
+		if !bindingMethods[method] && (methodsFromArgs[method] || recv == nil && callee == "") {
 			v = merge(v, fa.mergeArgs(args, kws))
 		}
 		if mutators[method] && recvExpr != nil {

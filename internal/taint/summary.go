@@ -12,6 +12,9 @@ func (fa *frame) checkSinks(c *syntax.Call, callee, method string, recvExpr synt
 		sinks = append(sinks[:len(sinks):len(sinks)], fa.e.byMethod[method]...)
 	}
 	for _, s := range sinks {
+		if s.Recv != nil && (recvExpr == nil || !s.Recv(fa.mod.File.Text(recvExpr))) {
+			continue
+		}
 		if s.Receiver {
 			if recv != nil && !recv.safeFor(s.Class) {
 				fa.hit(s, c, recvExpr, recv)
@@ -20,7 +23,7 @@ func (fa *frame) checkSinks(c *syntax.Call, callee, method string, recvExpr synt
 		}
 		for _, a := range s.pick(c) {
 			v := fa.eval(a)
-			if v != nil && !v.safeFor(s.Class) {
+			if v != nil && !v.safeFor(s.Class) && (!s.Structured || v.Structured) {
 				fa.hit(s, c, a, v)
 			}
 		}

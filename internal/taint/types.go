@@ -50,7 +50,7 @@ var cleanCalls = map[string]Class{
 	"datetime.date.fromisoformat": 0, "secrets.token_hex": 0, "secrets.token_urlsafe": 0,
 	"hashlib.sha256": 0, "hashlib.md5": 0, "hashlib.sha1": 0, "hashlib.sha512": 0, "hmac.new": 0, "hmac.compare_digest": 0,
 	"os.path.exists": 0, "os.path.isfile": 0, "os.path.isdir": 0,
-	"html.escape": HTML | Template, "markupsafe.escape": HTML | Template, "jinja2.escape": HTML | Template,
+	"html.escape": HTML, "markupsafe.escape": HTML, "jinja2.escape": HTML,
 	"bleach.clean": HTML, "markupsafe.Markup.escape": HTML,
 	"shlex.quote": Shell, "shlex.join": Shell,
 	"os.path.basename": Path, "werkzeug.utils.secure_filename": Path, "werkzeug.secure_filename": Path,
