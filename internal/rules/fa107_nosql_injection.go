@@ -23,7 +23,13 @@ func init() {
 				"https://owasp.org/www-project-web-security-testing-guide/latest/4-Web_Application_Security_Testing/07-Input_Validation_Testing/05.6-Testing_for_NoSQL_Injection",
 			},
 		},
-		Check: func(p *Pass) { reportFlows(p) },
+		Check: func(p *Pass) {
+			// The sinks are method names any object may have: only a
+			// program that talks to MongoDB can have these flows.
+			if importsPackage(p.Prog, "pymongo", "motor", "beanie", "odmantic", "mongoengine") {
+				reportFlows(p)
+			}
+		},
 	})
 	RegisterSinks("FA107",
 		&taint.Sink{Class: taint.NoSQL, What: "a MongoDB filter", Args: []int{0, 1}, Kwargs: []string{"filter", "update", "pipeline"}, Structured: true,

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/fastapi-audit/fastapi-audit/internal/finding"
 	"github.com/fastapi-audit/fastapi-audit/internal/python/syntax"
@@ -12,10 +13,22 @@ import (
 // "query parameter q reaches a SQL query in session.execute()".
 func describeFlow(p *Pass, fl *taint.Flow) string {
 	src := fl.Value.Source
-	what := fmt.Sprintf("%s data %s", src.Kind, src.Name)
-	switch src.Kind {
-	case "query", "path", "header", "cookie", "form", "body":
-		what = fmt.Sprintf("%s parameter %s", src.Kind, src.Name)
+	name := src.Name
+	fields := 0
+	for _, st := range fl.Value.Steps[1:] {
+		f, ok := strings.CutPrefix(st.What, "field ")
+		if !ok {
+			break
+		}
+		name += "." + f
+		fields++
+	}
+	what := fmt.Sprintf("%s data %s", src.Kind, name)
+	switch {
+	case fields > 0:
+		what = fmt.Sprintf("%s field %s", src.Kind, name)
+	case src.Kind == "query" || src.Kind == "path" || src.Kind == "header" || src.Kind == "cookie" || src.Kind == "form" || src.Kind == "body":
+		what = fmt.Sprintf("%s parameter %s", src.Kind, name)
 	}
 	return fmt.Sprintf("%s reaches %s in %s", what, fl.Sink.What, callText(fl.Module.File, fl.Call))
 }

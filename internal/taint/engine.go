@@ -1,6 +1,7 @@
 package taint
 
 import (
+	"regexp"
 	"sort"
 
 	"github.com/fastapi-audit/fastapi-audit/internal/fastapi"
@@ -98,6 +99,9 @@ type sinkHit struct {
 	flow   Flow
 }
 
+// pathParamRE finds {name} and {name:converter} in a route path.
+var pathParamRE = regexp.MustCompile(`\{([A-Za-z_][A-Za-z0-9_]*)(?::([a-z]+))?\}`)
+
 // Run analyses every route handler and dependency of the model for flows
 // into the sinks.
 func Run(model *fastapi.Model, sinks []*Sink) []*Flow {
@@ -124,7 +128,7 @@ func Run(model *fastapi.Model, sinks []*Sink) []*Flow {
 			continue
 		}
 		done[ep.Handler] = true
-		e.analyzeEntry(ep.Handler, ep.Params)
+		e.analyzeEntry(ep.Handler, ep.Params, ep.FullPath)
 	}
 	sort.SliceStable(e.flows, func(i, j int) bool {
 		a, b := e.flows[i], e.flows[j]
@@ -149,7 +153,7 @@ func (e *Engine) dependency(d *fastapi.Dependency, depth int) *Value {
 	for _, sub := range d.Sub {
 		e.dependency(sub, depth+1)
 	}
-	v := e.analyzeEntry(d.Func, d.Params)
+	v := e.analyzeEntry(d.Func, d.Params, "")
 	e.depReturn[d.Func] = v
 	return v
 }
@@ -157,8 +161,12 @@ func (e *Engine) dependency(d *fastapi.Dependency, depth int) *Value {
 // analyzeEntry analyses a function FastAPI calls (handler or dependency),
 // seeding its parameters as FastAPI fills them, and returns the taint of
 // its return value.
-func (e *Engine) analyzeEntry(f *semantic.Function, params []*fastapi.Param) *Value {
+func (e *Engine) analyzeEntry(f *semantic.Function, params []*fastapi.Param, fullPath string) *Value {
 	fa := e.newFrame(f, false)
+	pathConverter := map[string]bool{}
+	for _, m := range pathParamRE.FindAllStringSubmatch(fullPath, -1) {
+		pathConverter[m[1]] = m[2] == "path"
+	}
 	for _, p := range params {
 		if p.Arg == nil {
 			continue
@@ -182,6 +190,10 @@ func (e *Engine) analyzeEntry(f *semantic.Function, params []*fastapi.Param) *Va
 			}
 			src := &Source{Name: name, Kind: p.Kind.String(), Module: f.Module, Node: p.Arg}
 			v := &Value{Source: src, Steps: []Step{{f.Module, p.Arg, p.Kind.String() + " parameter " + name}}}
+			if p.Kind == fastapi.PathParam && !pathConverter[name] {
+				// {name} matches one segment: no "/" can reach the value.
+				v.Sanitized |= Path
+			}
 			if dm := e.model.ModelOf(p.Type); dm != nil && dm.Pydantic {
 				fa.models[name] = dm
 			} else if p.Kind == fastapi.BodyParam {

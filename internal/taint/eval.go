@@ -31,6 +31,14 @@ var methodsFromArgs = map[string]bool{
 // the receiver's taint, not the arguments'.
 var bindingMethods = map[string]bool{"bindparams": true, "params": true, "execution_options": true}
 
+// pathConstructors make pathlib paths; pathMethods keep a path a path.
+var (
+	pathConstructors = map[string]bool{"pathlib.Path": true, "pathlib.PurePath": true, "pathlib.PosixPath": true,
+		"anyio.Path": true, "aiopath.AsyncPath": true, "zipfile.Path": true}
+	pathMethods = map[string]bool{"joinpath": true, "with_name": true, "with_suffix": true, "with_stem": true,
+		"resolve": true, "absolute": true, "expanduser": true}
+)
+
 // mutators change their receiver to hold the arguments.
 var mutators = map[string]bool{"append": true, "extend": true, "insert": true, "update": true, "add": true, "setdefault": true}
 
@@ -67,7 +75,9 @@ func (fa *frame) eval(x syntax.Expr) *Value {
 			case syntax.Mod:
 				return v.with(fa.mod, n, "%-formatted into a string")
 			case syntax.Div:
-				return v.with(fa.mod, n, "joined into a path")
+				v = v.with(fa.mod, n, "joined into a path")
+				v.IsPath = true
+				return v
 			}
 		}
 		return v
@@ -278,7 +288,10 @@ func (fa *frame) call(c *syntax.Call) *Value {
 	var v *Value
 	if method != "" {
 		v = recv
-		if !bindingMethods[method] && (methodsFromArgs[method] || recv == nil && callee == "") {
+		// A method of an unknown object returns its own data (a lookup by
+		// id returns a row, not the id): only string and container
+		// building carries the arguments over.
+		if !bindingMethods[method] && methodsFromArgs[method] {
 			v = merge(v, fa.mergeArgs(args, kws))
 		}
 		if mutators[method] && recvExpr != nil {
@@ -290,7 +303,14 @@ func (fa *frame) call(c *syntax.Call) *Value {
 		v = fa.mergeArgs(args, kws)
 	}
 	if v != nil && callee != "" {
-		return v.with(fa.mod, c, "passed through "+shortName(callee)+"()")
+		v = v.with(fa.mod, c, "passed through "+shortName(callee)+"()")
+	}
+	if v != nil && (pathConstructors[callee] || pathMethods[method] && recv != nil && recv.IsPath) {
+		if !v.IsPath {
+			cp := *v
+			cp.IsPath = true
+			v = &cp
+		}
 	}
 	return v
 }

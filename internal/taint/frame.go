@@ -238,7 +238,7 @@ func (fa *frame) bind(t syntax.Expr, v *Value, value syntax.Expr) {
 
 // guardRE-like markers: conditions that check a value against an allow
 // list, a prefix, a pattern or a containing directory.
-var guardWords = []string{" in ", "is_relative_to", "commonpath", "startswith", "fullmatch", "match(", "netloc", "hostname", "isalnum", "isdigit", "isidentifier", "isdecimal"}
+var guardWords = []string{" in ", "is_relative_to", "commonpath", "parent", "startswith", "fullmatch", "match(", "netloc", "hostname", "isalnum", "isdigit", "isidentifier", "isdecimal"}
 
 // guard sanitizes the variables a failed-check condition names: after
 // `if host not in ALLOWED: raise`, host is trusted.

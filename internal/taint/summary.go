@@ -16,7 +16,7 @@ func (fa *frame) checkSinks(c *syntax.Call, callee, method string, recvExpr synt
 			continue
 		}
 		if s.Receiver {
-			if recv != nil && !recv.safeFor(s.Class) {
+			if recv != nil && !recv.safeFor(s.Class) && (!ambiguousPathMethods[method] || recv.IsPath) {
 				fa.hit(s, c, recvExpr, recv)
 			}
 			continue
@@ -29,6 +29,10 @@ func (fa *frame) checkSinks(c *syntax.Call, callee, method string, recvExpr synt
 		}
 	}
 }
+
+// ambiguousPathMethods are path sink methods that strings and other
+// objects have too: they count only on values known to be paths.
+var ambiguousPathMethods = map[string]bool{"replace": true, "rename": true, "open": true, "chmod": true, "extract": true, "touch": true, "mkdir": true}
 
 // hit records a tainted value reaching a sink: a flow in an entry
 // analysis, a summary hit (by parameter) in a summary analysis.

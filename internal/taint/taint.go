@@ -58,6 +58,7 @@ type Value struct {
 	Params     uint64 // in summary mode: the parameters (by index) it derives from
 	Sanitized  Class  // classes for which it is safe
 	Structured bool   // may be a dict or list (JSON body), not only a string
+	IsPath     bool   // a pathlib path (built with Path(), / or joinpath)
 	Steps      []Step // the path so far, source first
 }
 
@@ -99,6 +100,7 @@ func merge(a, b *Value) *Value {
 	out.Params |= b.Params
 	out.Sanitized &= b.Sanitized
 	out.Structured = a.Structured || b.Structured
+	out.IsPath = a.IsPath || b.IsPath
 	if out.Source == nil {
 		out.Source = b.Source
 		out.Steps = b.Steps

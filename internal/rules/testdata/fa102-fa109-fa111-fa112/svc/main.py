@@ -111,3 +111,10 @@ async def preview(url: str):
     async with httpx.AsyncClient(timeout=5) as client:
         resp = await client.get(url)  # expect: FA112
     return {"status": resp.status_code}
+
+
+@app.get("/one/{name}")
+def one_segment(name: str):
+    # {name} cannot hold "/": at most "..", which FileResponse refuses as a directory.
+    label = name.replace("-", " ")
+    return FileResponse(f"/srv/files/{name}", filename=label)
