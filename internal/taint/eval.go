@@ -198,8 +198,8 @@ func (fa *frame) attribute(n *syntax.Attribute) *Value {
 		if f == nil {
 			return nil // a method or property: not the client's data as such
 		}
-		if fa.e.safeType(f.Type) || f.Constrained("pattern", "regex") {
-			return nil
+		if fa.e.safeType(f.Type) || f.Constrained("pattern", "regex") || f.Validated {
+			return nil // typed, pattern-constrained, or checked by a validator
 		}
 		v := fa.eval(n.Value)
 		if v == nil {

@@ -1,0 +1,87 @@
+package taint
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/fastapi-audit/fastapi-audit/internal/fastapi"
+	"github.com/fastapi-audit/fastapi-audit/internal/python/semantic"
+	"github.com/fastapi-audit/fastapi-audit/internal/source"
+)
+
+var sqlSink = &Sink{Class: SQL, What: "a SQL query", Args: []int{0}, Methods: []string{"execute"}}
+
+func flowsIn(t *testing.T, files map[string]string) []*Flow {
+	t.Helper()
+	dir := t.TempDir()
+	for name, src := range files {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	found, _, err := source.Discover([]string{dir}, source.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var inputs []semantic.Input
+	for _, p := range source.ParseAll(found, 0, 0) {
+		inputs = append(inputs, semantic.Input{Path: p.Path, Rel: p.Rel, File: p.Syntax})
+	}
+	return Run(fastapi.Build(semantic.New(inputs), fastapi.Options{}), []*Sink{sqlSink})
+}
+
+// TestRecursionEnds checks that recursive and mutually recursive helpers
+// are summarised without looping, and flows through them are still found.
+func TestRecursionEnds(t *testing.T) {
+	flows := flowsIn(t, map[string]string{"main.py": `from fastapi import FastAPI
+app = FastAPI()
+
+def a(x, n):
+    if n:
+        return b(x, n - 1)
+    return x
+
+def b(x, n):
+    return a(x, n)
+
+def fact(x):
+    return fact(x)
+
+@app.get("/")
+def route(q: str, cur):
+    cur.execute(a(q, 3))
+    cur.execute(fact(q))
+`})
+	if len(flows) != 1 {
+		t.Fatalf("got %d flows, want 1 (through a and b)", len(flows))
+	}
+	if got := flows[0].Value.Source.Name; got != "q" {
+		t.Errorf("source %q", got)
+	}
+}
+
+// TestBoundedWork checks that a huge function and a long call chain end
+// quickly and do not blow up.
+func TestBoundedWork(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("from fastapi import FastAPI\napp = FastAPI()\n\n")
+	for i := 0; i < 200; i++ {
+		fmt.Fprintf(&b, "def f%d(x):\n    return f%d(x) + f%d(x)\n\n", i, i+1, i+1)
+	}
+	b.WriteString("def f200(x):\n    return x\n\n@app.get(\"/\")\ndef route(q: str, cur):\n    v = q\n")
+	for i := 0; i < 20000; i++ {
+		b.WriteString("    v = v + q\n")
+	}
+	b.WriteString("    cur.execute(f0(v))\n")
+	flows := flowsIn(t, map[string]string{"main.py": b.String()})
+	if len(flows) > 1 {
+		t.Errorf("%d flows", len(flows))
+	}
+}
