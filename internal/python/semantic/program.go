@@ -61,7 +61,16 @@ func New(files []Input) *Program {
 			pkgDirs[strings.TrimSuffix(d, "/")] = true
 		}
 	}
-	var aliases [][2]string
+	// Each file's name by its package chain, and by its whole path.
+	type entry struct {
+		in          Input
+		rel         string
+		chain, full string
+		pkg         bool
+	}
+	var entries []entry
+	chainCount := map[string]int{}
+	suffixCount := map[string]int{}
 	for _, in := range files {
 		rel := cleanRel(in.Rel)
 		name, pkg := ModuleName(rel, pkgDirs)
@@ -75,21 +84,45 @@ func New(files []Input) *Program {
 		if name == "" {
 			continue
 		}
-		if _, dup := p.byName[name]; dup {
-			// Two files give the same module (a .py and its .pyi stub, or
-			// two scan roots): keep the first under the name.
-			name = name + "@" + rel
-		}
-		m := &Module{Name: name, Path: in.Path, Rel: in.Rel, Package: pkg, File: in.File}
-		p.Modules = append(p.Modules, m)
-		p.byName[name] = m
-		if full, _ := ModuleName(rel, nil); full != name {
-			aliases = append(aliases, [2]string{full, name})
+		full, _ := ModuleName(rel, nil)
+		entries = append(entries, entry{in, rel, name, full, pkg})
+		chainCount[name]++
+		for _, s := range suffixes(full) {
+			suffixCount[s]++
 		}
 	}
-	for _, a := range aliases {
-		if _, taken := p.byName[a[0]]; !taken {
-			p.byName[a[0]] = p.byName[a[1]]
+	for _, e := range entries {
+		name := e.chain
+		if chainCount[name] > 1 {
+			// Namespace packages (no __init__.py) give several files the
+			// same short name: use the shortest unique tail of the path.
+			name = e.chain + "@" + e.rel
+			for _, s := range suffixes(e.full) {
+				if suffixCount[s] == 1 && strings.Count(s, ".") >= strings.Count(e.chain, ".") {
+					name = s
+					break
+				}
+			}
+		}
+		if _, dup := p.byName[name]; dup {
+			// A .py and its .pyi stub, or two scan roots: keep the first.
+			name = name + "@" + e.rel
+		}
+		m := &Module{Name: name, Path: e.in.Path, Rel: e.in.Rel, Package: e.pkg, File: e.in.File}
+		p.Modules = append(p.Modules, m)
+		p.byName[name] = m
+	}
+	// Every unique tail of a file's path names it too, so that imports
+	// written from a source root below the scan root resolve
+	// (app/apis/menu/utils.py is apis.menu.utils when app/ is on sys.path).
+	for i, e := range entries {
+		m := p.Modules[i]
+		for _, s := range suffixes(e.full) {
+			if suffixCount[s] == 1 {
+				if _, taken := p.byName[s]; !taken {
+					p.byName[s] = m
+				}
+			}
 		}
 	}
 	p.roots = map[string]bool{}
@@ -147,6 +180,18 @@ func rootName(in Input) string {
 		return ""
 	}
 	return strings.ReplaceAll(base, "-", "_")
+}
+
+// suffixes returns the dotted tails of a module name, shortest first:
+// a.b.c gives c, b.c, a.b.c.
+func suffixes(name string) []string {
+	var out []string
+	for i := len(name) - 1; i >= 0; i-- {
+		if name[i] == '.' {
+			out = append(out, name[i+1:])
+		}
+	}
+	return append(out, name)
 }
 
 func cleanRel(rel string) string { return strings.TrimPrefix(path.Clean("/"+rel), "/") }
