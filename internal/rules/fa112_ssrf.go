@@ -1,9 +1,38 @@
 package rules
 
 import (
+	"regexp"
+
 	"github.com/fastapi-audit/fastapi-audit/internal/finding"
+	"github.com/fastapi-audit/fastapi-audit/internal/python/syntax"
 	"github.com/fastapi-audit/fastapi-audit/internal/taint"
 )
+
+// fixedHostRE matches a URL prefix whose scheme and host are written out
+// and closed by a path, query or fragment separator.
+var fixedHostRE = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9+.-]*://[^/?#{}]+[/?#]`)
+
+// fixedHost reports a URL built as a constant "scheme://host/..." followed
+// by request data: the client chooses a path or a query, not the server
+// contacted.
+func fixedHost(e syntax.Expr) bool {
+	switch x := e.(type) {
+	case *syntax.JoinedStr:
+		if len(x.Values) > 0 {
+			if c, ok := x.Values[0].(*syntax.Constant); ok {
+				return fixedHostRE.MatchString(c.Value)
+			}
+		}
+	case *syntax.BinOp:
+		if x.Op == syntax.Add {
+			if s, ok := constStr(x.Left); ok {
+				return fixedHostRE.MatchString(s)
+			}
+			return fixedHost(x.Left)
+		}
+	}
+	return false
+}
 
 func init() {
 	Register(&Rule{
@@ -26,7 +55,14 @@ func init() {
 				"https://cheatsheetseries.owasp.org/cheatsheets/Server_Side_Request_Forgery_Prevention_Cheat_Sheet.html",
 			},
 		},
-		Check: func(p *Pass) { reportFlows(p) },
+		Check: func(p *Pass) {
+			for _, fl := range p.Flows() {
+				if fixedHost(fl.Arg) {
+					continue // request data only in the path or query of a fixed host
+				}
+				p.ReportFlow(fl, "%s", describeFlow(p, fl))
+			}
+		},
 	})
 	var first, second []string
 	for _, m := range []string{"get", "post", "put", "patch", "delete", "head", "options"} {

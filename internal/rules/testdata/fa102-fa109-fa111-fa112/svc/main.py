@@ -118,3 +118,14 @@ def one_segment(name: str):
     # {name} cannot hold "/": at most "..", which FileResponse refuses as a directory.
     label = name.replace("-", " ")
     return FileResponse(f"/srv/files/{name}", filename=label)
+
+
+@app.get("/weather")
+def weather(city: str):
+    requests.get(f"https://api.weather.example/v1/forecast?city={city}", timeout=5)
+    return requests.get("https://api.weather.example/v1/" + city, timeout=5).json()
+
+
+@app.get("/proxy")
+def proxy(host: str):
+    return requests.get(f"https://{host}/status", timeout=5).json()  # expect: FA112
