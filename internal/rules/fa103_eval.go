@@ -33,7 +33,9 @@ func init() {
 				f.Confidence = finding.HighConfidence
 			}
 			for _, fl := range p.Flows() {
-				tainted[fl.Call] = true
+				if fl.Call != nil {
+					tainted[fl.Call] = true
+				}
 			}
 			for _, c := range p.Index.CallsTo("eval", "exec", "compile", "builtins.eval", "builtins.exec", "builtins.compile") {
 				code := arg(c.Call, 0, "source")

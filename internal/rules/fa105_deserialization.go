@@ -48,7 +48,9 @@ func init() {
 				f.Confidence = finding.HighConfidence
 			}
 			for _, fl := range p.Flows() {
-				tainted[fl.Call] = true
+				if fl.Call != nil {
+					tainted[fl.Call] = true
+				}
 			}
 			report := func(c *semantic.CallSite, format string, args ...any) {
 				if !tainted[c.Call] {

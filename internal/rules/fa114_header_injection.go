@@ -12,8 +12,8 @@ func init() {
 		CWE: []int{113}, OWASP: []string{apiUnsafeConsume, webInjection},
 		Remediation: "Validate values before putting them in headers or cookies (allow-lists, strict patterns), and never echo raw request data into Set-Cookie or Location.",
 		Doc: Doc{
-			What: "Request data passed as response headers (`headers=` of a response) or as a cookie's name or value " +
-				"(`set_cookie`).",
+			What: "Request data passed as response headers (`headers=` of a response, `response.headers[...] = ...`) or as " +
+				"a cookie's name or value (`set_cookie`).",
 			Why: "Values with line breaks split the response on servers that do not reject them (response splitting, " +
 				"cache poisoning); values chosen by the client in Set-Cookie let it fix another user's session or " +
 				"overwrite security cookies.",
@@ -31,5 +31,6 @@ func init() {
 	RegisterSinks("FA114",
 		&taint.Sink{Class: taint.Header, What: "response headers", Kwargs: []string{"headers"}, Callees: responses},
 		&taint.Sink{Class: taint.Header, What: "a cookie", Args: []int{0, 1}, Kwargs: []string{"key", "value"}, Methods: []string{"set_cookie"}},
+		&taint.Sink{Class: taint.Header, What: "a response header", Store: "headers"},
 	)
 }

@@ -162,7 +162,7 @@ func (p *Pass) Flows() []*taint.Flow {
 
 // ReportFlow records a taint finding with its path as evidence.
 func (p *Pass) ReportFlow(fl *taint.Flow, format string, args ...any) *finding.Finding {
-	f := p.Report(fl.Module, fl.Call, format, args...)
+	f := p.Report(fl.Module, fl.Node, format, args...)
 	for _, st := range fl.Value.Steps {
 		f.Evidence = append(f.Evidence, finding.Step{Location: Location(st.Module, st.Node), Message: st.What})
 	}

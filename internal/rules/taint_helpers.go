@@ -30,6 +30,9 @@ func describeFlow(p *Pass, fl *taint.Flow) string {
 	case src.Kind == "query" || src.Kind == "path" || src.Kind == "header" || src.Kind == "cookie" || src.Kind == "form" || src.Kind == "body":
 		what = fmt.Sprintf("%s parameter %s", src.Kind, name)
 	}
+	if fl.Call == nil {
+		return fmt.Sprintf("%s reaches %s in %s", what, fl.Sink.What, fl.Module.File.Text(fl.Node))
+	}
 	return fmt.Sprintf("%s reaches %s in %s", what, fl.Sink.What, callText(fl.Module.File, fl.Call))
 }
 

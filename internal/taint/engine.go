@@ -27,7 +27,10 @@ type Sink struct {
 	// Structured sinks only fire for values that may be dicts or lists
 	// (a JSON body), such as NoSQL filters.
 	Structured bool
-	What       string // "SQL query", "shell command", ...
+	// Store names the attribute whose items are sinks when assigned:
+	// "headers" for response.headers["X"] = v.
+	Store string
+	What  string // "SQL query", "shell command", ...
 }
 
 func (s *Sink) pick(call *syntax.Call) []syntax.Expr {
@@ -61,8 +64,9 @@ func (s *Sink) pick(call *syntax.Call) []syntax.Expr {
 type Flow struct {
 	Sink   *Sink
 	Module *semantic.Module
-	Call   *syntax.Call
-	Arg    syntax.Expr // the tainted argument (or the receiver)
+	Node   syntax.Node  // where it happens: the call, or the assignment for store sinks
+	Call   *syntax.Call // the sink call; nil for store sinks (response.headers[...] = v)
+	Arg    syntax.Expr  // the tainted argument, receiver or stored value
 	Value  *Value
 }
 
@@ -72,6 +76,7 @@ type Engine struct {
 	prog      *semantic.Program
 	byCallee  map[string][]*Sink
 	byMethod  map[string][]*Sink
+	byStore   map[string][]*Sink
 	summaries map[*semantic.Function]*summary
 	depReturn map[*semantic.Function]*Value
 	funcs     map[*syntax.FunctionDef]*semantic.Function
@@ -82,7 +87,7 @@ type Engine struct {
 }
 
 type flowKey struct {
-	call *syntax.Call
+	node syntax.Node
 	arg  syntax.Expr
 }
 
@@ -105,7 +110,7 @@ var pathParamRE = regexp.MustCompile(`\{([A-Za-z_][A-Za-z0-9_]*)(?::([a-z]+))?\}
 // Run analyses every route handler and dependency of the model for flows
 // into the sinks.
 func Run(model *fastapi.Model, sinks []*Sink) []*Flow {
-	e := &Engine{model: model, prog: model.Prog, byCallee: map[string][]*Sink{}, byMethod: map[string][]*Sink{},
+	e := &Engine{model: model, prog: model.Prog, byCallee: map[string][]*Sink{}, byMethod: map[string][]*Sink{}, byStore: map[string][]*Sink{},
 		summaries: map[*semantic.Function]*summary{}, depReturn: map[*semantic.Function]*Value{},
 		funcs: map[*syntax.FunctionDef]*semantic.Function{}, seen: map[flowKey]bool{}}
 	for _, s := range sinks {
@@ -114,6 +119,9 @@ func Run(model *fastapi.Model, sinks []*Sink) []*Flow {
 		}
 		for _, m := range s.Methods {
 			e.byMethod[m] = append(e.byMethod[m], s)
+		}
+		if s.Store != "" {
+			e.byStore[s.Store] = append(e.byStore[s.Store], s)
 		}
 	}
 	for _, f := range model.Prog.Functions() {
@@ -135,7 +143,7 @@ func Run(model *fastapi.Model, sinks []*Sink) []*Flow {
 		if a.Module.Rel != b.Module.Rel {
 			return a.Module.Rel < b.Module.Rel
 		}
-		return a.Call.Pos() < b.Call.Pos()
+		return a.Node.Pos() < b.Node.Pos()
 	})
 	return e.flows
 }

@@ -223,6 +223,14 @@ func (fa *frame) bind(t syntax.Expr, v *Value, value syntax.Expr) {
 		if name := targetName(t.Value); name != "" && v != nil {
 			fa.env[name] = merge(fa.env[name], v.with(fa.mod, t, "stored in "+name))
 		}
+		// response.headers["X"] = v and other store sinks.
+		if a, ok := t.Value.(*syntax.Attribute); ok && v != nil && value != nil {
+			for _, s := range fa.e.byStore[a.Attr.Name] {
+				if !v.safeFor(s.Class) {
+					fa.hitAt(s, t, nil, value, v)
+				}
+			}
+		}
 	case *syntax.Tuple:
 		for _, el := range t.Elts {
 			fa.bind(el, v, nil)

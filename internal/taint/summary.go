@@ -37,8 +37,13 @@ var ambiguousPathMethods = map[string]bool{"replace": true, "rename": true, "ope
 // hit records a tainted value reaching a sink: a flow in an entry
 // analysis, a summary hit (by parameter) in a summary analysis.
 func (fa *frame) hit(s *Sink, c *syntax.Call, arg syntax.Expr, v *Value) {
-	v = v.with(fa.mod, c, "reaches "+s.What)
-	fl := Flow{Sink: s, Module: fa.mod, Call: c, Arg: arg, Value: v}
+	fa.hitAt(s, c, c, arg, v)
+}
+
+// hitAt is hit for a node that may not be a call (a store sink).
+func (fa *frame) hitAt(s *Sink, node syntax.Node, c *syntax.Call, arg syntax.Expr, v *Value) {
+	v = v.with(fa.mod, node, "reaches "+s.What)
+	fl := Flow{Sink: s, Module: fa.mod, Node: node, Call: c, Arg: arg, Value: v}
 	if fa.summary {
 		if v.Params != 0 {
 			fa.hits = append(fa.hits, sinkHit{params: v.Params, flow: fl})
@@ -48,7 +53,7 @@ func (fa *frame) hit(s *Sink, c *syntax.Call, arg syntax.Expr, v *Value) {
 	if v.Source == nil {
 		return
 	}
-	key := flowKey{c, arg}
+	key := flowKey{node, arg}
 	if fa.e.seen[key] {
 		return
 	}
@@ -155,19 +160,19 @@ func (fa *frame) applySummary(c *syntax.Call, f *semantic.Function, recv *Value,
 			if fa.summary {
 				full.Params = v.Params
 				if full.Params != 0 {
-					fa.hits = append(fa.hits, sinkHit{params: full.Params, flow: Flow{Sink: h.flow.Sink, Module: h.flow.Module, Call: h.flow.Call, Arg: h.flow.Arg, Value: full}})
+					fa.hits = append(fa.hits, sinkHit{params: full.Params, flow: Flow{Sink: h.flow.Sink, Module: h.flow.Module, Node: h.flow.Node, Call: h.flow.Call, Arg: h.flow.Arg, Value: full}})
 				}
 				continue
 			}
 			if full.Source == nil {
 				continue
 			}
-			key := flowKey{h.flow.Call, h.flow.Arg}
+			key := flowKey{h.flow.Node, h.flow.Arg}
 			if fa.e.seen[key] {
 				continue
 			}
 			fa.e.seen[key] = true
-			fa.e.flows = append(fa.e.flows, &Flow{Sink: h.flow.Sink, Module: h.flow.Module, Call: h.flow.Call, Arg: h.flow.Arg, Value: full})
+			fa.e.flows = append(fa.e.flows, &Flow{Sink: h.flow.Sink, Module: h.flow.Module, Node: h.flow.Node, Call: h.flow.Call, Arg: h.flow.Arg, Value: full})
 		}
 	}
 	return out

@@ -105,3 +105,10 @@ def lang_safe(response: Response, value: str):
         raise ValueError(value)
     response.set_cookie("lang", value)
     return JSONResponse({"ok": True}, headers={"X-Lang": value})
+
+
+@app.get("/echo-header")
+def echo_header(response: Response, trace: str):
+    response.headers["X-Trace"] = trace  # expect: FA114
+    response.headers["X-Static"] = "1"
+    return {"ok": True}
