@@ -16,7 +16,8 @@ func init() {
 		Remediation: "Render HTML with a template engine that escapes (Jinja2 with autoescape), escape with html.escape, and never mark request data as safe markup.",
 		Doc: Doc{
 			What: "Request data written into HTML without escaping: `HTMLResponse(...)`, `Response(..., media_type=" +
-				"\"text/html\")`, `markupsafe.Markup(...)`; and Jinja2 environments created with `autoescape=False`.",
+				"\"text/html\")`, `markupsafe.Markup(...)`, and `TemplateResponse` context values that the template prints " +
+				"with `|safe` or inside `{% autoescape false %}`; and Jinja2 environments created with `autoescape=False`.",
 			Why: "Script in the page runs with the site's origin: it reads the victim's data, acts as them, and steals " +
 				"tokens kept in storage. APIs that also serve HTML pages (admin previews, e-mail previews, error pages) are " +
 				"the usual place.",
@@ -51,5 +52,7 @@ func init() {
 		}},
 		&taint.Sink{Class: taint.HTML, What: "markup marked safe", Args: []int{0},
 			Callees: []string{"markupsafe.Markup", "jinja2.Markup", "jinja2.utils.Markup"}},
+		&taint.Sink{Class: taint.HTML, What: "a template variable printed with |safe", Methods: []string{"TemplateResponse"},
+			PickIn: templateContext},
 	)
 }

@@ -21,6 +21,9 @@ type Sink struct {
 	// Pick chooses the arguments to check instead of Args and Kwargs (for
 	// example only with shell=True); nil means Args and Kwargs.
 	Pick func(call *syntax.Call) []syntax.Expr
+	// PickIn is Pick for sinks that need to know the module (to find a
+	// template file next to it).
+	PickIn func(mod *semantic.Module, call *syntax.Call) []syntax.Expr
 	// Recv, when set, must accept the receiver of a method sink (loggers
 	// only, say).
 	Recv func(receiver string) bool

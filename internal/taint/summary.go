@@ -21,7 +21,11 @@ func (fa *frame) checkSinks(c *syntax.Call, callee, method string, recvExpr synt
 			}
 			continue
 		}
-		for _, a := range s.pick(c) {
+		picked := s.pick(c)
+		if s.PickIn != nil {
+			picked = s.PickIn(fa.mod, c)
+		}
+		for _, a := range picked {
 			v := fa.eval(a)
 			if v != nil && !v.safeFor(s.Class) && (!s.Structured || v.Structured) {
 				fa.hit(s, c, a, v)
