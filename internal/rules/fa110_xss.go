@@ -54,5 +54,7 @@ func init() {
 			Callees: []string{"markupsafe.Markup", "jinja2.Markup", "jinja2.utils.Markup"}},
 		&taint.Sink{Class: taint.HTML, What: "a template variable printed with |safe", Methods: []string{"TemplateResponse"},
 			PickIn: templateContext},
+		// A Flask view's return value is an HTML response body.
+		&taint.Sink{Class: taint.HTML, What: "a Flask response body", Store: "return"},
 	)
 }

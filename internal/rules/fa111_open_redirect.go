@@ -26,7 +26,8 @@ func init() {
 		Check: func(p *Pass) { reportFlows(p) },
 	})
 	RegisterSinks("FA111",
-		&taint.Sink{Class: taint.Redirect, What: "a redirect target", Args: []int{0}, Kwargs: []string{"url"},
-			Callees: []string{"fastapi.responses.RedirectResponse", "starlette.responses.RedirectResponse", "fastapi.RedirectResponse"}},
+		&taint.Sink{Class: taint.Redirect, What: "a redirect target", Args: []int{0}, Kwargs: []string{"url", "location"},
+			Callees: []string{"fastapi.responses.RedirectResponse", "starlette.responses.RedirectResponse", "fastapi.RedirectResponse",
+				"flask.redirect", "werkzeug.utils.redirect"}},
 	)
 }

@@ -3,6 +3,7 @@ package taint
 import (
 	"regexp"
 	"sort"
+	"strings"
 
 	"github.com/fastapi-audit/fastapi-audit/internal/fastapi"
 	"github.com/fastapi-audit/fastapi-audit/internal/python/semantic"
@@ -87,6 +88,7 @@ type Engine struct {
 	seen      map[flowKey]bool
 	work      int
 	depth     int
+	flask     bool // the program uses Flask: flask.request is a source, views are entries
 }
 
 type flowKey struct {
@@ -131,6 +133,15 @@ func Run(model *fastapi.Model, sinks []*Sink) []*Flow {
 		e.funcs[f.Node] = f
 	}
 	done := map[*semantic.Function]bool{}
+	e.flask = usesFlask(model.Prog)
+	if e.flask {
+		for _, f := range model.Prog.Functions() {
+			if flaskView(f) {
+				done[f] = true
+				e.analyzeFlaskView(f)
+			}
+		}
+	}
 	for _, ep := range model.Endpoints {
 		for _, d := range ep.Deps {
 			e.dependency(d, 0)
@@ -149,6 +160,46 @@ func Run(model *fastapi.Model, sinks []*Sink) []*Flow {
 		return a.Node.Pos() < b.Node.Pos()
 	})
 	return e.flows
+}
+
+// usesFlask reports a program that imports flask.
+func usesFlask(p *semantic.Program) bool {
+	for _, m := range p.Modules {
+		for _, sym := range m.Scope.Names {
+			if sym.Kind == semantic.ImportSym && (sym.Target == "flask" || strings.HasPrefix(sym.Target, "flask.")) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// flaskView reports functions decorated as Flask routes
+// (@app.route, @bp.get, ...).
+func flaskView(f *semantic.Function) bool {
+	for _, d := range f.Node.Decorators {
+		if c, ok := d.(*syntax.Call); ok {
+			if a, ok := c.Func.(*syntax.Attribute); ok {
+				switch a.Attr.Name {
+				case "route", "get", "post", "put", "patch", "delete":
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// analyzeFlaskView analyses a Flask view: its parameters come from the URL,
+// and what it returns is the response body.
+func (e *Engine) analyzeFlaskView(f *semantic.Function) {
+	fa := e.newFrame(f, false)
+	fa.flaskView = true
+	for _, a := range allArgs(f.Node.Args) {
+		fa.env[a.Name.Name] = &Value{Source: &Source{Name: a.Name.Name, Kind: "path", Module: f.Module, Node: a},
+			Steps: []Step{{f.Module, a, "path parameter " + a.Name.Name}}}
+	}
+	fa.run()
 }
 
 // dependency analyses a dependency function with its request parameters as

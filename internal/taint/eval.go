@@ -19,6 +19,27 @@ var requestReads = map[string]bool{
 	"receive_bytes": true, "receive": true, "iter_text": true, "iter_json": true, "iter_bytes": true,
 }
 
+// Flask's request: members and methods that hold client data.
+var (
+	flaskMembers = map[string]bool{"args": true, "form": true, "values": true, "cookies": true, "headers": true,
+		"json": true, "data": true, "files": true, "path": true, "full_path": true, "url": true, "base_url": true,
+		"query_string": true, "referrer": true, "user_agent": true, "remote_addr": true, "environ": true, "stream": true,
+		"host": true, "host_url": true, "url_root": true, "authorization": true, "view_args": true}
+	flaskReads = map[string]bool{"get_json": true, "get_data": true}
+)
+
+// isFlaskRequest reports a name bound to flask.request (not shadowed by a
+// local).
+func (fa *frame) isFlaskRequest(n *syntax.Name) bool {
+	if !fa.e.flask {
+		return false
+	}
+	if _, local := fa.env[n.ID]; local {
+		return false
+	}
+	return fa.e.prog.Qualify(fa.f.Scope, n) == "flask.request"
+}
+
 // methodsFromArgs are methods whose result (or receiver) takes the
 // arguments' data: string building and container updates.
 var methodsFromArgs = map[string]bool{
@@ -54,7 +75,13 @@ func (fa *frame) eval(x syntax.Expr) *Value {
 	}
 	switch n := x.(type) {
 	case *syntax.Name:
-		return fa.env[n.ID]
+		if v, ok := fa.env[n.ID]; ok {
+			return v
+		}
+		if fa.isFlaskRequest(n) {
+			return fa.source("request", "request", n, true)
+		}
+		return nil
 	case *syntax.Constant:
 		return nil
 	case *syntax.JoinedStr:
@@ -174,6 +201,12 @@ func (fa *frame) comprehension(gens []*syntax.Comprehension, elt syntax.Expr) *V
 // taint of its object.
 func (fa *frame) attribute(n *syntax.Attribute) *Value {
 	if base, ok := n.Value.(*syntax.Name); ok {
+		if fa.isFlaskRequest(base) {
+			if flaskMembers[n.Attr.Name] {
+				return fa.source("request."+n.Attr.Name, "request", n, n.Attr.Name == "json")
+			}
+			return nil
+		}
 		switch fa.objects[base.ID] {
 		case objRequest:
 			if requestMembers[n.Attr.Name] {
@@ -244,6 +277,9 @@ func (fa *frame) call(c *syntax.Call) *Value {
 		recvExpr = a.Value
 		// request.json(), file.read(): sources.
 		if base, ok := a.Value.(*syntax.Name); ok {
+			if fa.isFlaskRequest(base) && flaskReads[method] {
+				return fa.source("request."+method+"()", "request", c, method == "get_json")
+			}
 			switch fa.objects[base.ID] {
 			case objRequest:
 				if requestReads[method] {
@@ -282,7 +318,7 @@ func (fa *frame) call(c *syntax.Call) *Value {
 	// Unknown functions and methods: the result carries what went in. A
 	// dotted name that resolves (zipfile.ZipFile, os.path.join) is a
 	// function, not a method of a value.
-	if method != "" && fa.e.prog.Qualify(fa.f.Scope, recvExpr) != "" {
+	if method != "" && recv == nil && fa.e.prog.Qualify(fa.f.Scope, recvExpr) != "" {
 		method = ""
 	}
 	var v *Value

@@ -19,18 +19,19 @@ const (
 
 // frame is one analysis of one function body.
 type frame struct {
-	e       *Engine
-	f       *semantic.Function
-	mod     *semantic.Module
-	summary bool // parameters are seeded by index, flows become summary hits
-	env     map[string]*Value
-	objects map[string]objKind
-	models  map[string]*fastapi.DataModel // variables holding a Pydantic model from the request
-	types   map[string]string             // qualified class of variables, where known (with-targets, constructors)
-	derived map[string][]string           // the variables a variable's value was computed from
-	ret     *Value
-	hits    []sinkHit
-	work    int
+	e         *Engine
+	f         *semantic.Function
+	mod       *semantic.Module
+	summary   bool // parameters are seeded by index, flows become summary hits
+	env       map[string]*Value
+	objects   map[string]objKind
+	models    map[string]*fastapi.DataModel // variables holding a Pydantic model from the request
+	types     map[string]string             // qualified class of variables, where known (with-targets, constructors)
+	derived   map[string][]string           // the variables a variable's value was computed from
+	ret       *Value
+	hits      []sinkHit
+	flaskView bool // returns are response bodies
+	work      int
 }
 
 func (e *Engine) newFrame(f *semantic.Function, summary bool) *frame {
@@ -101,7 +102,15 @@ func (fa *frame) stmt(st syntax.Stmt) {
 		}
 	case *syntax.Return:
 		if n.Value != nil {
-			fa.ret = merge(fa.ret, fa.eval(n.Value))
+			v := fa.eval(n.Value)
+			fa.ret = merge(fa.ret, v)
+			if fa.flaskView && v != nil {
+				for _, s := range fa.e.byStore["return"] {
+					if !v.safeFor(s.Class) {
+						fa.hitAt(s, n, nil, n.Value, v)
+					}
+				}
+			}
 		}
 	case *syntax.If:
 		fa.eval(n.Test)

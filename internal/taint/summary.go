@@ -1,6 +1,9 @@
 package taint
 
 import (
+	"regexp"
+	"strings"
+
 	"github.com/fastapi-audit/fastapi-audit/internal/python/semantic"
 	"github.com/fastapi-audit/fastapi-audit/internal/python/syntax"
 )
@@ -33,6 +36,9 @@ func (fa *frame) checkSinks(c *syntax.Call, callee, method string, recvExpr synt
 		}
 	}
 }
+
+// htmlEscaperRE names helper functions that escape HTML.
+var htmlEscaperRE = regexp.MustCompile(`(?i)escape.*html|html.*escape|^escape$|sanitize_html|encode_for_html`)
 
 // ambiguousPathMethods are path sink methods that strings and other
 // objects have too: they count only on values known to be paths.
@@ -88,6 +94,18 @@ func (e *Engine) summaryOf(f *semantic.Function) *summary {
 	}
 	fa.run()
 	s.ret = fa.ret
+	if f.Node.Name.Name == "__init__" && f.Class != nil {
+		// A constructor's result is the object: it carries what __init__
+		// stored in its fields.
+		if params := allArgs(f.Node.Args); len(params) > 0 {
+			prefix := params[0].Name.Name + "."
+			for k, v := range fa.env {
+				if strings.HasPrefix(k, prefix) {
+					s.ret = merge(s.ret, v)
+				}
+			}
+		}
+	}
 	s.hits = fa.hits
 	s.done = true
 	return s
@@ -132,10 +150,15 @@ func (fa *frame) applySummary(c *syntax.Call, f *semantic.Function, recv *Value,
 	}
 	step := func(v *Value) *Value { return v.with(fa.mod, c, "passed to "+f.Node.Name.Name+"()") }
 	var out *Value
+	// Helpers named for escaping HTML count as HTML escaping.
+	escapes := Class(0)
+	if htmlEscaperRE.MatchString(f.Node.Name.Name) {
+		escapes = HTML
+	}
 	if s.ret != nil {
 		for j, v := range vals {
 			if v != nil && j < 64 && s.ret.Params&(1<<uint(j)) != 0 {
-				r := step(v).sanitized(s.ret.Sanitized)
+				r := step(v).sanitized(s.ret.Sanitized | escapes)
 				r.Structured = v.Structured && s.ret.Structured
 				r.Steps = append(r.Steps, Step{f.Module, f.Node, "returned by " + f.Node.Name.Name + "()"})
 				out = merge(out, r)

@@ -42,8 +42,25 @@ def preview(body: Preview):
 async def parse_xml(request: Request):
     raw = await request.body()
     etree.fromstring(raw)  # expect: FA106
-    ET.fromstring(raw)  # expect: FA106
+    ET.fromstring(raw)
     return safe_fromstring(raw).tag
+
+
+@app.post("/xml-safe")
+async def parse_xml_safe(request: Request):
+    parser = etree.XMLParser(resolve_entities=False, no_network=True)
+    return etree.fromstring(await request.body(), parser).tag
+
+
+@app.post("/xml-sax")
+async def parse_xml_sax(request: Request):
+    import xml.dom.minidom
+    import xml.sax
+    import xml.sax.handler
+
+    parser = xml.sax.make_parser()
+    parser.setFeature(xml.sax.handler.feature_external_ges, True)
+    return xml.dom.minidom.parseString(await request.body(), parser).toxml()  # expect: FA106
 
 
 @app.post("/mongo/login")
