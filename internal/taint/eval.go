@@ -125,6 +125,12 @@ func (fa *frame) eval(x syntax.Expr) *Value {
 		return nil
 	case *syntax.IfExp:
 		fa.eval(n.Test)
+		if c, ok := fa.constOf(n.Test, 0); ok {
+			if truthy(c) {
+				return fa.eval(n.Body)
+			}
+			return fa.eval(n.Orelse)
+		}
 		return merge(fa.eval(n.Body), fa.eval(n.Orelse))
 	case *syntax.Await:
 		return fa.eval(n.Value)

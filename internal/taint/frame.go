@@ -28,6 +28,7 @@ type frame struct {
 	models    map[string]*fastapi.DataModel // variables holding a Pydantic model from the request
 	types     map[string]string             // qualified class of variables, where known (with-targets, constructors)
 	derived   map[string][]string           // the variables a variable's value was computed from
+	consts    map[string]constant           // local variables bound to constants
 	ret       *Value
 	hits      []sinkHit
 	flaskView bool // returns are response bodies
@@ -37,7 +38,7 @@ type frame struct {
 func (e *Engine) newFrame(f *semantic.Function, summary bool) *frame {
 	return &frame{e: e, f: f, mod: f.Module, summary: summary, env: map[string]*Value{},
 		objects: map[string]objKind{}, models: map[string]*fastapi.DataModel{}, types: map[string]string{},
-		derived: map[string][]string{}}
+		derived: map[string][]string{}, consts: map[string]constant{}}
 }
 
 func (fa *frame) run() {
@@ -114,11 +115,27 @@ func (fa *frame) stmt(st syntax.Stmt) {
 		}
 	case *syntax.If:
 		fa.eval(n.Test)
+		if c, ok := fa.constOf(n.Test, 0); ok {
+			// A branch that can never run is skipped.
+			if truthy(c) {
+				fa.block(n.Body)
+			} else {
+				fa.block(n.Orelse)
+			}
+			return
+		}
 		before := fa.copyEnv()
+		constsBefore := copyConsts(fa.consts)
 		fa.block(n.Body)
-		afterBody := fa.env
-		fa.env = before
+		afterBody, constsBody := fa.env, fa.consts
+		fa.env, fa.consts = before, copyConsts(constsBefore)
 		fa.block(n.Orelse)
+		// Only what both branches agree on stays constant.
+		for k, v := range fa.consts {
+			if b, ok := constsBody[k]; !ok || b != v {
+				delete(fa.consts, k)
+			}
+		}
 		switch {
 		case exits(n.Body) && !exits(n.Orelse):
 			// `if not safe(x): raise` guards what follows.
@@ -129,6 +146,8 @@ func (fa *frame) stmt(st syntax.Stmt) {
 			fa.join(afterBody)
 		}
 	case *syntax.For:
+		constsBefore := copyConsts(fa.consts)
+		defer fa.keepConsts(constsBefore)
 		v := fa.eval(n.Iter)
 		fa.bind(n.Target, v.with(fa.mod, n.Target, "loop variable"), nil)
 		for i := 0; i < 2; i++ { // twice: values carried around the loop
@@ -136,6 +155,8 @@ func (fa *frame) stmt(st syntax.Stmt) {
 		}
 		fa.block(n.Orelse)
 	case *syntax.While:
+		constsBefore := copyConsts(fa.consts)
+		defer fa.keepConsts(constsBefore)
 		fa.eval(n.Test)
 		for i := 0; i < 2; i++ {
 			fa.block(n.Body)
@@ -179,6 +200,23 @@ func (fa *frame) stmt(st syntax.Stmt) {
 	}
 }
 
+func copyConsts(m map[string]constant) map[string]constant {
+	out := make(map[string]constant, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}
+
+// keepConsts keeps only the constants a loop left as they were before it.
+func (fa *frame) keepConsts(before map[string]constant) {
+	for k, v := range fa.consts {
+		if b, ok := before[k]; !ok || b != v {
+			delete(fa.consts, k)
+		}
+	}
+}
+
 // targetName is the environment key of an assignment target: a name, or
 // name.attr for one level of attribute.
 func targetName(t syntax.Expr) string {
@@ -198,6 +236,12 @@ func (fa *frame) bind(t syntax.Expr, v *Value, value syntax.Expr) {
 	switch t := t.(type) {
 	case *syntax.Name:
 		fa.env[t.ID] = v
+		delete(fa.consts, t.ID)
+		if value != nil {
+			if c, ok := fa.constOf(value, 0); ok {
+				fa.consts[t.ID] = c
+			}
+		}
 		delete(fa.objects, t.ID)
 		delete(fa.models, t.ID)
 		delete(fa.types, t.ID)
