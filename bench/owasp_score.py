@@ -4,8 +4,8 @@ Usage: python3 bench/owasp_score.py BENCHMARK_DIR REPORT.json
 
 BENCHMARK_DIR is a checkout of github.com/OWASP-Benchmark/BenchmarkPython,
 REPORT.json a `fastapi-audit scan --format json BENCHMARK_DIR` report. A test
-case counts as flagged when a finding of the rule mapped to its category is
-in its file. Prints, per category, the true and false positive rates and
+case counts as flagged when a finding (of medium or high confidence) of the
+rule mapped to its category is in its file. Prints, per category, the true and false positive rates and
 their difference (the Benchmark's score); categories with no rule are listed
 as not covered.
 """
@@ -25,7 +25,9 @@ def main():
     bench, report = sys.argv[1], sys.argv[2]
     flagged = {}
     for f in json.load(open(report))["findings"]:
-        if f.get("suppressed"):
+        # Low-confidence findings (pattern matches no request data reaches)
+        # are leads for review, not reported vulnerabilities.
+        if f.get("suppressed") or f.get("confidence") == "low":
             continue
         name = os.path.splitext(os.path.basename(f["location"]["file"]))[0]
         flagged.setdefault(name, set()).add(f["rule_id"])

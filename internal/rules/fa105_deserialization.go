@@ -54,7 +54,7 @@ func init() {
 			}
 			report := func(c *semantic.CallSite, format string, args ...any) {
 				if !tainted[c.Call] {
-					p.Report(c.Module, c.Call, format, args...)
+					p.Report(c.Module, c.Call, format, args...).Confidence = finding.LowConfidence
 				}
 			}
 			for _, c := range p.Index.CallsTo(keys(unsafeLoaders)...) {
