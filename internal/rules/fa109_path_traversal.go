@@ -32,7 +32,7 @@ func init() {
 	})
 	RegisterSinks("FA109",
 		&taint.Sink{Class: taint.Path, What: "a file path", Args: []int{0}, Kwargs: []string{"file", "path", "filename", "src", "dst"},
-			Callees: []string{"open", "builtins.open", "io.open", "aiofiles.open", "os.open", "os.remove", "os.unlink",
+			Callees: []string{"open", "builtins.open", "io.open", "codecs.open", "aiofiles.open", "os.open", "os.remove", "os.unlink",
 				"os.rmdir", "os.removedirs", "os.rename", "os.replace", "os.makedirs", "os.mkdir", "os.listdir", "os.scandir",
 				"os.chmod", "os.chown", "os.truncate", "shutil.copy", "shutil.copy2", "shutil.copyfile", "shutil.copytree",
 				"shutil.move", "shutil.rmtree", "shutil.unpack_archive", "fastapi.responses.FileResponse",

@@ -177,18 +177,50 @@ func (fa *frame) stmt(st syntax.Stmt) {
 		fa.block(n.Body)
 	case *syntax.Try:
 		fa.block(n.Body)
+		afterBody := fa.copyEnv()
 		for _, h := range n.Handlers {
+			// A handler may run after any part of the body.
+			saved := fa.copyEnv()
 			if h.Name != nil {
 				fa.env[h.Name.Name] = nil
 			}
 			fa.block(h.Body)
+			handled := fa.env
+			fa.env = saved
+			fa.join(handled)
 		}
+		fa.join(afterBody)
 		fa.block(n.Orelse)
 		fa.block(n.Finalbody)
 	case *syntax.Match:
 		fa.eval(n.Subject)
+		subject, constSubject := fa.constOf(n.Subject, 0)
+		before := fa.copyEnv()
+		var joined []map[string]*Value
+		exhaustive := false
 		for _, c := range n.Cases {
+			matches := patternMatches(fa, c.Pattern, subject, constSubject)
+			if matches == matchNever {
+				continue
+			}
+			fa.env = copyEnvMap(before)
+			if c.Guard != nil {
+				fa.eval(c.Guard)
+			}
 			fa.block(c.Body)
+			joined = append(joined, fa.env)
+			if matches == matchAlways && c.Guard == nil {
+				exhaustive = true
+				break
+			}
+		}
+		fa.env = before
+		if exhaustive && len(joined) > 0 {
+			fa.env = joined[len(joined)-1]
+			joined = joined[:len(joined)-1]
+		}
+		for _, env := range joined {
+			fa.join(env)
 		}
 	case *syntax.Assert:
 		fa.eval(n.Test)
@@ -198,6 +230,57 @@ func (fa *frame) stmt(st syntax.Stmt) {
 	case *syntax.Raise:
 		fa.eval(n.Exc)
 	}
+}
+
+func copyEnvMap(m map[string]*Value) map[string]*Value {
+	out := make(map[string]*Value, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}
+
+// Whether a case pattern matches a subject.
+const (
+	matchMaybe = iota
+	matchNever
+	matchAlways
+)
+
+// patternMatches decides a case for a constant subject where it can
+// (literal and wildcard patterns); anything else may match.
+func patternMatches(fa *frame, p syntax.Pattern, subject constant, known bool) int {
+	switch x := p.(type) {
+	case *syntax.MatchAs:
+		if x.Pattern == nil {
+			return matchAlways // _ or a capture
+		}
+		return patternMatches(fa, x.Pattern, subject, known)
+	case *syntax.MatchValue:
+		if !known {
+			return matchMaybe
+		}
+		v, ok := fa.constOf(x.Value, 0)
+		if !ok {
+			return matchMaybe
+		}
+		if v == subject {
+			return matchAlways
+		}
+		return matchNever
+	case *syntax.MatchOr:
+		result := matchNever
+		for _, alt := range x.Patterns {
+			switch patternMatches(fa, alt, subject, known) {
+			case matchAlways:
+				return matchAlways
+			case matchMaybe:
+				result = matchMaybe
+			}
+		}
+		return result
+	}
+	return matchMaybe
 }
 
 func copyConsts(m map[string]constant) map[string]constant {

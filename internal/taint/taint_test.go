@@ -85,3 +85,66 @@ func TestBoundedWork(t *testing.T) {
 		t.Errorf("%d flows", len(flows))
 	}
 }
+
+// TestBranches checks may-taint through match, try and if, and that
+// branches a constant condition rules out are skipped.
+func TestBranches(t *testing.T) {
+	flows := flowsIn(t, map[string]string{"main.py": `from fastapi import FastAPI
+app = FastAPI()
+
+@app.get("/match")
+def m(q: str, cur):
+    guess = "ABC"[0]
+    match guess:
+        case "A":
+            bar = q
+        case "B":
+            bar = "bob"
+        case _:
+            bar = "x"
+    cur.execute(bar)
+
+@app.get("/match-dead")
+def md(q: str, cur):
+    match "B":
+        case "A":
+            bar = q
+        case _:
+            bar = "x"
+    cur.execute(bar)
+
+@app.get("/try")
+def tr(q: str, cur):
+    try:
+        bar = q
+    except ValueError:
+        bar = "safe"
+    cur.execute(bar)
+
+@app.get("/dead-if")
+def di(q: str, cur):
+    num = 86
+    if 7 * 42 - num > 200:
+        bar = "always"
+    else:
+        bar = q
+    cur.execute(bar)
+
+@app.get("/live-if")
+def li(q: str, cur, flag: bool):
+    bar = "x"
+    if flag:
+        bar = q
+    if bar == "x":
+        return None
+    cur.execute(bar)
+`})
+	var lines []int
+	for _, f := range flows {
+		lines = append(lines, f.Module.File.Position(f.Call.Pos()).Line)
+	}
+	// The match, try and live-if routes; not the dead branches.
+	if fmt.Sprint(lines) != "[14 31 49]" {
+		t.Errorf("flows at lines %v, want [14 31 49]", lines)
+	}
+}
