@@ -682,27 +682,10 @@ func elements(e syntax.Expr) []syntax.Expr {
 }
 
 // keyword returns the value of a call's keyword argument, or nil.
-func keyword(call *syntax.Call, name string) syntax.Expr {
-	for _, kw := range call.Keywords {
-		if kw.Arg != nil && kw.Arg.Name == name {
-			return kw.Value
-		}
-	}
-	return nil
-}
+func keyword(call *syntax.Call, name string) syntax.Expr { return call.Keyword(name) }
 
 // arg returns a call's positional argument i, or the keyword argument name.
-func arg(call *syntax.Call, i int, name string) syntax.Expr {
-	if call == nil {
-		return nil
-	}
-	if i < len(call.Args) {
-		if _, star := call.Args[i].(*syntax.Starred); !star {
-			return call.Args[i]
-		}
-	}
-	return keyword(call, name)
-}
+func arg(call *syntax.Call, i int, name string) syntax.Expr { return call.Arg(i, name) }
 
 func isFalse(e syntax.Expr) bool {
 	c, ok := e.(*syntax.Constant)

@@ -54,7 +54,7 @@ func (m *Model) addEndpoint(rt *Route, app *Router, full string, deps []*Depende
 	e.Deps = append(append([]*Dependency(nil), deps...), rt.Deps...)
 	if rt.Params == nil && rt.Handler != nil {
 		h := rt.Handler
-		method := h.Class != nil && !isStaticMethod(h)
+		method := h.Class != nil && !h.Node.IsStaticMethod()
 		rt.Params = m.params(h, method, pathParams(full), 0)
 		if method {
 			// A class-based view (fastapi-utils' @cbv and its kin): the

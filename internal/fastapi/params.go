@@ -256,7 +256,7 @@ func (m *Model) dependency(s *semantic.Scope, call *syntax.Call, security bool, 
 	}
 	m.depCache[key] = d
 	if depth <= maxDepDepth {
-		d.Params = m.params(d.Func, d.Func != nil && d.Func.Class != nil && !isStaticMethod(d.Func), path, depth)
+		d.Params = m.params(d.Func, d.Func != nil && d.Func.Class != nil && !d.Func.Node.IsStaticMethod(), path, depth)
 		for _, p := range d.Params {
 			if p.Dep != nil {
 				d.Sub = append(d.Sub, p.Dep)
@@ -282,15 +282,6 @@ func pathKey(path map[string]bool) string {
 	}
 	sort.Strings(keys)
 	return strings.Join(keys, ",")
-}
-
-func isStaticMethod(f *semantic.Function) bool {
-	for _, d := range f.Node.Decorators {
-		if n, ok := d.(*syntax.Name); ok && n.ID == "staticmethod" {
-			return true
-		}
-	}
-	return false
 }
 
 // resolveCallable finds what a dependency calls: a function, a class (its

@@ -27,16 +27,7 @@ func init() {
 			},
 		},
 		Check: func(p *Pass) {
-			tainted := map[*syntax.Call]bool{}
-			for _, f := range reportFlows(p) {
-				f.Severity = finding.Critical
-				f.Confidence = finding.HighConfidence
-			}
-			for _, fl := range p.Flows() {
-				if fl.Call != nil {
-					tainted[fl.Call] = true
-				}
-			}
+			tainted := reportTaintedFirst(p, finding.Critical)
 			for _, c := range p.Index.CallsTo("eval", "exec", "compile", "builtins.eval", "builtins.exec", "builtins.compile") {
 				code := arg(c.Call, 0, "source")
 				if code == nil || tainted[c.Call] {

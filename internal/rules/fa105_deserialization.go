@@ -42,16 +42,7 @@ func init() {
 		},
 		Check: func(p *Pass) {
 			// Request data reaching the loader: high, with the path.
-			tainted := map[*syntax.Call]bool{}
-			for _, f := range reportFlows(p) {
-				f.Severity = finding.High
-				f.Confidence = finding.HighConfidence
-			}
-			for _, fl := range p.Flows() {
-				if fl.Call != nil {
-					tainted[fl.Call] = true
-				}
-			}
+			tainted := reportTaintedFirst(p, finding.High)
 			report := func(c *semantic.CallSite, format string, args ...any) {
 				if !tainted[c.Call] {
 					p.Report(c.Module, c.Call, format, args...).Confidence = finding.LowConfidence

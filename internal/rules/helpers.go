@@ -33,24 +33,10 @@ const (
 )
 
 // keyword returns a call's keyword argument value, or nil.
-func keyword(call *syntax.Call, name string) syntax.Expr {
-	for _, kw := range call.Keywords {
-		if kw.Arg != nil && kw.Arg.Name == name {
-			return kw.Value
-		}
-	}
-	return nil
-}
+func keyword(call *syntax.Call, name string) syntax.Expr { return call.Keyword(name) }
 
 // arg returns positional argument i, or the keyword argument name.
-func arg(call *syntax.Call, i int, name string) syntax.Expr {
-	if i >= 0 && i < len(call.Args) {
-		if _, star := call.Args[i].(*syntax.Starred); !star {
-			return call.Args[i]
-		}
-	}
-	return keyword(call, name)
-}
+func arg(call *syntax.Call, i int, name string) syntax.Expr { return call.Arg(i, name) }
 
 // hasSplat reports a call with **kwargs, whose keywords are unknown.
 func hasSplat(call *syntax.Call) bool {

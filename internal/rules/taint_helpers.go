@@ -54,23 +54,19 @@ func reportFlows(p *Pass) []*finding.Finding {
 	return out
 }
 
-// argsOrKw returns the arguments at positions, and keyword arguments.
-func argsOrKw(c *syntax.Call, pos []int, kws ...string) []syntax.Expr {
-	var out []syntax.Expr
-	for _, i := range pos {
-		if i < len(c.Args) {
-			out = append(out, c.Args[i])
+// reportTaintedFirst reports the rule's taint flows (with their paths) at
+// the given severity and high confidence, and returns the calls they cover,
+// so that the rule's pattern-level check can skip them.
+func reportTaintedFirst(p *Pass, sev finding.Severity) map[*syntax.Call]bool {
+	covered := map[*syntax.Call]bool{}
+	for _, f := range reportFlows(p) {
+		f.Severity = sev
+		f.Confidence = finding.HighConfidence
+	}
+	for _, fl := range p.Flows() {
+		if fl.Call != nil {
+			covered[fl.Call] = true
 		}
 	}
-	for _, kw := range c.Keywords {
-		if kw.Arg == nil {
-			continue
-		}
-		for _, k := range kws {
-			if kw.Arg.Name == k {
-				out = append(out, kw.Value)
-			}
-		}
-	}
-	return out
+	return covered
 }

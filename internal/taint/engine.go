@@ -195,7 +195,7 @@ func flaskView(f *semantic.Function) bool {
 func (e *Engine) analyzeFlaskView(f *semantic.Function) {
 	fa := e.newFrame(f, false)
 	fa.flaskView = true
-	for _, a := range allArgs(f.Node.Args) {
+	for _, a := range f.Node.Args.All() {
 		fa.env[a.Name.Name] = &Value{Source: &Source{Name: a.Name.Name, Kind: "path", Module: f.Module, Node: a},
 			Steps: []Step{{f.Module, a, "path parameter " + a.Name.Name}}}
 	}

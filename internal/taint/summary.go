@@ -86,7 +86,7 @@ func (e *Engine) summaryOf(f *semantic.Function) *summary {
 	e.depth++
 	defer func() { e.depth-- }()
 	fa := e.newFrame(f, true)
-	for i, a := range allArgs(f.Node.Args) {
+	for i, a := range f.Node.Args.All() {
 		if i >= 64 {
 			break
 		}
@@ -97,7 +97,7 @@ func (e *Engine) summaryOf(f *semantic.Function) *summary {
 	if f.Node.Name.Name == "__init__" && f.Class != nil {
 		// A constructor's result is the object: it carries what __init__
 		// stored in its fields.
-		if params := allArgs(f.Node.Args); len(params) > 0 {
+		if params := f.Node.Args.All(); len(params) > 0 {
 			prefix := params[0].Name.Name + "."
 			for k, v := range fa.env {
 				if strings.HasPrefix(k, prefix) {
@@ -115,11 +115,11 @@ func (e *Engine) summaryOf(f *semantic.Function) *summary {
 // the taint of the result, and flows into sinks inside the callee.
 func (fa *frame) applySummary(c *syntax.Call, f *semantic.Function, recv *Value, args, kws []*Value) *Value {
 	s := fa.e.summaryOf(f)
-	params := allArgs(f.Node.Args)
+	params := f.Node.Args.All()
 	// Map the call's arguments to parameter indexes.
 	vals := make([]*Value, len(params))
 	offset := 0
-	if f.Class != nil && !isStatic(f) && len(params) > 0 {
+	if f.Class != nil && !f.Node.IsStaticMethod() && len(params) > 0 {
 		if _, isAttr := c.Func.(*syntax.Attribute); isAttr {
 			vals[0] = recv
 			offset = 1
@@ -203,28 +203,4 @@ func (fa *frame) applySummary(c *syntax.Call, f *semantic.Function, recv *Value,
 		}
 	}
 	return out
-}
-
-func allArgs(a *syntax.Arguments) []*syntax.Arg {
-	if a == nil {
-		return nil
-	}
-	out := append(append([]*syntax.Arg(nil), a.PosOnlyArgs...), a.Args...)
-	if a.Vararg != nil {
-		out = append(out, a.Vararg)
-	}
-	out = append(out, a.KwOnlyArgs...)
-	if a.Kwarg != nil {
-		out = append(out, a.Kwarg)
-	}
-	return out
-}
-
-func isStatic(f *semantic.Function) bool {
-	for _, d := range f.Node.Decorators {
-		if n, ok := d.(*syntax.Name); ok && n.ID == "staticmethod" {
-			return true
-		}
-	}
-	return false
 }

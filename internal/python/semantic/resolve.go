@@ -148,7 +148,7 @@ func (p *Program) typeOf(s *Scope, e syntax.Expr, depth int) string {
 			if sym.Annotation != nil {
 				return p.AnnotationType(sc.Parent, sym.Annotation)
 			}
-			if f, ok := sc.Node.(*syntax.FunctionDef); ok && sc.Parent != nil && sc.Parent.Kind == ClassScope && len(allArgs(f.Args)) > 0 && allArgs(f.Args)[0] == sym.Arg && !isStatic(f) {
+			if f, ok := sc.Node.(*syntax.FunctionDef); ok && sc.Parent != nil && sc.Parent.Kind == ClassScope && len(f.Args.All()) > 0 && f.Args.All()[0] == sym.Arg && !f.IsStaticMethod() {
 				return sc.Parent.Qual // self
 			}
 		}
@@ -168,15 +168,6 @@ func (p *Program) varType(sc *Scope, sym *Symbol, depth int) string {
 		return p.typeOf(sc, v, depth+1)
 	}
 	return ""
-}
-
-func isStatic(f *syntax.FunctionDef) bool {
-	for _, d := range f.Decorators {
-		if n, ok := d.(*syntax.Name); ok && n.ID == "staticmethod" {
-			return true
-		}
-	}
-	return false
 }
 
 // isClassName guesses that an external dotted name is a class from its

@@ -292,7 +292,7 @@ func (b *binder) funcDef(s *Scope, n *syntax.FunctionDef) {
 		f.Class = b.p.classes[s.Qual]
 	}
 	f.Scope = newScope(FunctionScope, s, b.m, n, qual)
-	for _, a := range allArgs(n.Args) {
+	for _, a := range n.Args.All() {
 		f.Scope.Names[a.Name.Name] = &Symbol{Name: a.Name.Name, Kind: ParamSym, Arg: a, Annotation: a.Annotation, Node: a}
 	}
 	b.bind(s, n.Name.Name, &Symbol{Kind: FuncSym, Func: f, Node: n})
@@ -314,22 +314,6 @@ func (b *binder) classDef(s *Scope, n *syntax.ClassDef) {
 	}
 	b.m.Classes = append(b.m.Classes, c)
 	b.stmts(c.Scope, n.Body)
-}
-
-// allArgs lists a parameter list's parameters in order.
-func allArgs(a *syntax.Arguments) []*syntax.Arg {
-	if a == nil {
-		return nil
-	}
-	out := append(append([]*syntax.Arg(nil), a.PosOnlyArgs...), a.Args...)
-	if a.Vararg != nil {
-		out = append(out, a.Vararg)
-	}
-	out = append(out, a.KwOnlyArgs...)
-	if a.Kwarg != nil {
-		out = append(out, a.Kwarg)
-	}
-	return out
 }
 
 // Lookup finds the symbol a name refers to from scope s, following Python's

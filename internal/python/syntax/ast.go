@@ -783,3 +783,54 @@ func (o BoolOperator) String() string  { return boolOpNames[o] }
 func (o Operator) String() string      { return operatorName[o] }
 func (o UnaryOperator) String() string { return unaryOpNames[o] }
 func (o CmpOperator) String() string   { return cmpOpNames[o] }
+
+// Keyword returns the value of the call's keyword argument name, or nil.
+func (c *Call) Keyword(name string) Expr {
+	for _, kw := range c.Keywords {
+		if kw.Arg != nil && kw.Arg.Name == name {
+			return kw.Value
+		}
+	}
+	return nil
+}
+
+// Arg returns the call's positional argument i (unless it is *starred), or
+// else its keyword argument name, or nil.
+func (c *Call) Arg(i int, name string) Expr {
+	if c == nil {
+		return nil
+	}
+	if i >= 0 && i < len(c.Args) {
+		if _, star := c.Args[i].(*Starred); !star {
+			return c.Args[i]
+		}
+	}
+	return c.Keyword(name)
+}
+
+// All lists the parameters in order: positional-only, positional, *args,
+// keyword-only, **kwargs.
+func (a *Arguments) All() []*Arg {
+	if a == nil {
+		return nil
+	}
+	out := append(append([]*Arg(nil), a.PosOnlyArgs...), a.Args...)
+	if a.Vararg != nil {
+		out = append(out, a.Vararg)
+	}
+	out = append(out, a.KwOnlyArgs...)
+	if a.Kwarg != nil {
+		out = append(out, a.Kwarg)
+	}
+	return out
+}
+
+// IsStaticMethod reports a function decorated with @staticmethod.
+func (f *FunctionDef) IsStaticMethod() bool {
+	for _, d := range f.Decorators {
+		if n, ok := d.(*Name); ok && n.ID == "staticmethod" {
+			return true
+		}
+	}
+	return false
+}
