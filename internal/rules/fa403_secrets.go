@@ -50,21 +50,41 @@ var (
 	// knownKeyRE are key formats; hint is a literal every match contains,
 	// checked first because most strings contain none.
 	knownKeyRE = []struct {
-		name, hint string
-		re         *regexp.Regexp
+		name  string
+		hints []string
+		re    *regexp.Regexp
 	}{
-		{"an AWS access key id", "A", regexp.MustCompile(`\b(AKIA|ASIA)[0-9A-Z]{16}\b`)},
-		{"a GitHub token", "gh", regexp.MustCompile(`\bgh[pousr]_[A-Za-z0-9]{36,}\b`)},
-		{"a Slack token", "xox", regexp.MustCompile(`\bxox[abprs]-[A-Za-z0-9-]{10,}`)},
-		{"a Stripe secret key", "k_live_", regexp.MustCompile(`\b[rs]k_live_[0-9a-zA-Z]{16,}`)},
-		{"a Google API key", "AIza", regexp.MustCompile(`\bAIza[0-9A-Za-z_-]{35}\b`)},
-		{"an OpenAI API key", "T3BlbkFJ", regexp.MustCompile(`\bsk-(proj-)?[A-Za-z0-9_-]{20,}T3BlbkFJ[A-Za-z0-9_-]{20,}`)},
-		{"a SendGrid API key", "SG.", regexp.MustCompile(`\bSG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}\b`)},
-		{"a private key", "PRIVATE KEY", regexp.MustCompile(`-----BEGIN (RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY( BLOCK)?-----`)},
-		{"a JSON Web Token", "eyJ", regexp.MustCompile(`\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}`)},
+		{"an AWS access key id", []string{"AKIA", "ASIA"}, regexp.MustCompile(`\b(AKIA|ASIA)[0-9A-Z]{16}\b`)},
+		{"a GitHub token", []string{"gh"}, regexp.MustCompile(`\bgh[pousr]_[A-Za-z0-9]{36,}\b`)},
+		{"a Slack token", []string{"xox"}, regexp.MustCompile(`\bxox[abprs]-[A-Za-z0-9-]{10,}`)},
+		{"a Stripe secret key", []string{"k_live_"}, regexp.MustCompile(`\b[rs]k_live_[0-9a-zA-Z]{16,}`)},
+		{"a Google API key", []string{"AIza"}, regexp.MustCompile(`\bAIza[0-9A-Za-z_-]{35}\b`)},
+		{"an OpenAI API key", []string{"T3BlbkFJ"}, regexp.MustCompile(`\bsk-(proj-)?[A-Za-z0-9_-]{20,}T3BlbkFJ[A-Za-z0-9_-]{20,}`)},
+		{"a SendGrid API key", []string{"SG."}, regexp.MustCompile(`\bSG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}\b`)},
+		{"a private key", []string{"PRIVATE KEY"}, regexp.MustCompile(`-----BEGIN (RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY( BLOCK)?-----`)},
+		{"a JSON Web Token", []string{"eyJ"}, regexp.MustCompile(`\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}`)},
 	}
 	testPathRE = regexp.MustCompile(`(^|/)(tests?|testing|fixtures)/|(^|/)(test_[^/]*|[^/]*_test|conftest)\.py$`)
 )
+
+// secretWords are the cheap test before secretNameRE: every name it
+// matches contains one of them.
+var secretWords = []string{"secret", "passw", "pwd", "token", "key", "credential"}
+
+// secretName reports a name that says it holds a secret.
+func secretName(name string) bool {
+	lower := strings.ToLower(name)
+	return containsAny(lower, secretWords) && secretNameRE.MatchString(name) && !notSecretNameRE.MatchString(name)
+}
+
+func containsAny(s string, subs []string) bool {
+	for _, sub := range subs {
+		if strings.Contains(s, sub) {
+			return true
+		}
+	}
+	return false
+}
 
 // secretValue reports whether a literal assigned to a secret-looking name
 // is a real value rather than a placeholder, and what it is.
@@ -155,7 +175,7 @@ func checkSecrets(p *Pass) {
 	}
 	for _, a := range p.Index.Assigns {
 		v, ok := constStr(a.Value)
-		if !ok || testFiles[a.Module] || !secretNameRE.MatchString(a.Name) || notSecretNameRE.MatchString(a.Name) {
+		if !ok || testFiles[a.Module] || !secretName(a.Name) {
 			continue
 		}
 		what, ok := secretValue(a.Name, v)
@@ -188,7 +208,7 @@ func checkSecrets(p *Pass) {
 			continue
 		}
 		for _, k := range knownKeyRE {
-			if !strings.Contains(s.Node.Value, k.hint) {
+			if !containsAny(s.Node.Value, k.hints) {
 				continue
 			}
 			m := k.re.FindString(s.Node.Value)
@@ -238,7 +258,7 @@ func envSecrets(p *Pass, file source.File) {
 			value = strings.TrimSpace(value[:i])
 		}
 		value = strings.Trim(value, `"'`)
-		if !secretNameRE.MatchString(key) || notSecretNameRE.MatchString(key) {
+		if !secretName(key) {
 			continue
 		}
 		what, ok := secretValue(key, value)

@@ -25,8 +25,9 @@ type CallSite struct {
 	resolved bool
 }
 
-// AssignSite is a value bound to a name, an attribute, a keyword argument
-// or a dict key: where hard-coded values are looked for.
+// AssignSite is a value bound to a name or an attribute by an assignment,
+// or a literal given as a keyword argument or dict value: where hard-coded
+// values are looked for.
 type AssignSite struct {
 	Site
 	Name  string      // the target name, attribute name, keyword or string key
@@ -231,7 +232,9 @@ func (b *indexer) expr(site Site, e syntax.Expr) {
 		case *syntax.Call:
 			b.ix.Calls = append(b.ix.Calls, &CallSite{Site: site, Call: x})
 			for _, kw := range x.Keywords {
-				if kw.Arg != nil {
+				// Only literal keyword values are of interest (secret=...,
+				// debug=True): the rest would only cost memory.
+				if _, lit := kw.Value.(*syntax.Constant); kw.Arg != nil && lit {
 					b.ix.Assigns = append(b.ix.Assigns, &AssignSite{Site: site, Name: kw.Arg.Name, Node: kw, Value: kw.Value})
 				}
 			}
@@ -241,6 +244,9 @@ func (b *indexer) expr(site Site, e syntax.Expr) {
 			}
 		case *syntax.Dict:
 			for i, k := range x.Keys {
+				if _, lit := x.Values[i].(*syntax.Constant); !lit {
+					continue
+				}
 				if s, ok := k.(*syntax.Constant); ok && s.Kind == syntax.ConstStr {
 					b.ix.Assigns = append(b.ix.Assigns, &AssignSite{Site: site, Name: s.Value, Node: k, Value: x.Values[i]})
 				}
