@@ -19,6 +19,21 @@ var requestReads = map[string]bool{
 	"receive_bytes": true, "receive": true, "iter_text": true, "iter_json": true, "iter_bytes": true,
 }
 
+// responseCalls are outbound HTTP calls: their responses are data from
+// another service (unsafe consumption of APIs); responseReads read them.
+var (
+	responseCalls = func() map[string]bool {
+		out := map[string]bool{"urllib.request.urlopen": true}
+		for _, m := range []string{"get", "post", "put", "patch", "delete", "request"} {
+			for _, lib := range []string{"requests.", "requests.Session.", "httpx.", "httpx.Client.", "httpx.AsyncClient."} {
+				out[lib+m] = true
+			}
+		}
+		return out
+	}()
+	responseReads = map[string]bool{"json": true, "read": true, "iter_lines": true, "iter_content": true}
+)
+
 // Flask's request: members and methods that hold client data.
 var (
 	flaskMembers = map[string]bool{"args": true, "form": true, "values": true, "cookies": true, "headers": true,
@@ -257,9 +272,8 @@ func (fa *frame) attribute(n *syntax.Attribute) *Value {
 
 // source makes a fresh source value.
 func (fa *frame) source(name, kind string, n syntax.Node, structured bool) *Value {
-	if fa.summary {
-		return nil // sources belong to entry analyses
-	}
+	// Sources inside helpers (flask.request, a response read by a helper)
+	// are intrinsic to the helper: its summary carries them to callers.
 	src := &Source{Name: name, Kind: kind, Module: fa.mod, Node: n}
 	return &Value{Source: src, Structured: structured, Steps: []Step{{fa.mod, n, kind + " data " + name}}}
 }
@@ -301,6 +315,13 @@ func (fa *frame) call(c *syntax.Call) *Value {
 	}
 	callee := fa.callee(c)
 	fa.checkSinks(c, callee, method, recvExpr, recv)
+	if responseCalls[callee] || recv != nil && recv.Source != nil && recv.Source.Kind == "response" && responseReads[method] {
+		// What another service answers is data from outside too, though
+		// only for the sinks where it is plausibly dangerous.
+		v := fa.source(shortName(callee)+"()", "response", c, true)
+		v.Sanitized = Log | Header | HTML | Redirect | URL | Regex
+		return v
+	}
 
 	if sqlTextFunctions[callee] {
 		// text(q) is itself the sink: what it returns is not reported again.

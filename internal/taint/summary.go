@@ -58,7 +58,10 @@ func (fa *frame) hitAt(s *Sink, node syntax.Node, c *syntax.Call, arg syntax.Exp
 		if v.Params != 0 {
 			fa.hits = append(fa.hits, sinkHit{params: v.Params, flow: fl})
 		}
-		return
+		if v.Source == nil {
+			return
+		}
+		// An intrinsic source reaches the sink whoever calls: a real flow.
 	}
 	if v.Source == nil {
 		return
@@ -150,6 +153,12 @@ func (fa *frame) applySummary(c *syntax.Call, f *semantic.Function, recv *Value,
 	}
 	step := func(v *Value) *Value { return v.with(fa.mod, c, "passed to "+f.Node.Name.Name+"()") }
 	var out *Value
+	if s.ret != nil && s.ret.Source != nil {
+		// The callee returns data of its own sources (a response it read).
+		intrinsic := *s.ret
+		intrinsic.Params = 0
+		out = step(&intrinsic)
+	}
 	// Helpers named for escaping HTML count as HTML escaping.
 	escapes := Class(0)
 	if htmlEscaperRE.MatchString(f.Node.Name.Name) {

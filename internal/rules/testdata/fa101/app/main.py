@@ -5,7 +5,7 @@ from uuid import UUID
 
 import pandas as pd
 from fastapi import Depends, FastAPI, Query, Request
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
@@ -98,3 +98,28 @@ async def raw_json(request: Request, db: Session = Depends(get_db)):
 @app.get("/order")
 def order(sort: str, db: Session = Depends(get_db)):
     return db.query(Item).order_by(sort).all()  # expect: FA101
+
+
+@app.post("/orders/{order_id}/sync")
+def sync_order(order_id: int, db: Session = Depends(get_db)):
+    from .db import fetch_status
+
+    status = fetch_status(order_id)["status"]
+    db.execute(text(f"UPDATE orders SET status = '{status}' WHERE id = {order_id}"))  # expect: FA101
+    return {"status": status}
+
+
+class Prefs(BaseModel):
+    theme: str
+
+    @field_validator("theme")
+    @classmethod
+    def known_theme(cls, v: str) -> str:
+        if v not in {"dark", "light"}:
+            raise ValueError("unknown theme")
+        return v
+
+
+@app.post("/prefs")
+def prefs(body: Prefs, db: Session = Depends(get_db)):
+    return db.execute(text(f"UPDATE prefs SET theme = '{body.theme}'"))
