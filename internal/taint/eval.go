@@ -318,7 +318,11 @@ func (fa *frame) call(c *syntax.Call) *Value {
 	if responseCalls[callee] || recv != nil && recv.Source != nil && recv.Source.Kind == "response" && responseReads[method] {
 		// What another service answers is data from outside too, though
 		// only for the sinks where it is plausibly dangerous.
-		v := fa.source(shortName(callee)+"()", "response", c, true)
+		name := callee + "()"
+		if !responseCalls[callee] {
+			name = "the response's " + method + "()"
+		}
+		v := fa.source(name, "response", c, true)
 		v.Sanitized = Log | Header | HTML | Redirect | URL | Regex
 		return v
 	}
