@@ -160,6 +160,36 @@ func (m *Model) checks(f *semantic.Function, userParams *regexp.Regexp, depth in
 	return c
 }
 
+// HandlerChecks reports whether a function (a route handler) rejects
+// requests itself: authn when it raises 401 (or 403 on a credential check),
+// authz when it raises after checking a role or ownership. userParams are
+// the names of its parameters that hold the authenticated user.
+func (m *Model) HandlerChecks(f *semantic.Function, userParams []string) (authn, authz bool) {
+	var re *regexp.Regexp
+	if len(userParams) > 0 {
+		quoted := make([]string, len(userParams))
+		for i, p := range userParams {
+			quoted[i] = regexp.QuoteMeta(p)
+		}
+		re = regexp.MustCompile(`\b(` + strings.Join(quoted, "|") + `)\b`)
+	}
+	c := m.checks(f, re, 0, map[*semantic.Function]bool{})
+	return c.unauthorized || c.forbiddenCredential, c.forbiddenPrivilege
+}
+
+// UserParams returns the names of an endpoint handler's parameters that
+// hold the authenticated user (filled by an authenticating dependency that
+// is not a bare security scheme).
+func (e *Endpoint) UserParams() []string {
+	var out []string
+	for _, p := range e.Params {
+		if p.Dep != nil && p.Dep.Scheme == nil && p.Dep.Authenticates() {
+			out = append(out, p.Name)
+		}
+	}
+	return out
+}
+
 // authParams matches the names of a dependency's parameters that hold the
 // authenticated user (filled by an authenticating dependency that is not
 // itself a security scheme, which gives the raw credential), or is nil.

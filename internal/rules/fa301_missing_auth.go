@@ -1,0 +1,63 @@
+package rules
+
+import (
+	"github.com/fastapi-audit/fastapi-audit/internal/finding"
+)
+
+func init() {
+	Register(&Rule{
+		ID: "FA301", Name: "missing-authentication", Title: "Route without authentication",
+		Category: "access-control", Severity: finding.High, Confidence: finding.MediumConfidence,
+		CWE: []int{306}, OWASP: []string{apiAuth, webAuth},
+		Remediation: "Add the app's authenticating dependency to the route, its router or the include_router call; if the route is meant to be public, list it in public-routes.",
+		Doc: Doc{
+			What: "In an app where routes are authenticated, a route that changes state (POST, PUT, PATCH, DELETE), " +
+				"addresses an object by id, or sits under an admin or internal path, with no authenticating dependency at " +
+				"any level (app, include_router, router, route, parameters) and no credential check in its handler. " +
+				"Optional authentication (`auto_error=False` returning None) does not count. Login, sign-up, token, " +
+				"password-reset, health and docs routes, those listed in `public-routes`, routers none of whose routes " +
+				"authenticate (public by design) and routers included only in some environments are exempt.",
+			Why: "One forgotten dependency exposes the operation to the whole Internet: deleting any user, reading any " +
+				"order, reaching the admin API. Because FastAPI attaches authentication per route or router, omissions are " +
+				"easy and invisible in review.",
+			Example: "router = APIRouter(prefix=\"/users\", dependencies=[Depends(get_current_user)])\n\n" +
+				"@app.delete(\"/users/{user_id}\")  # declared on app, not on the authenticated router\ndef delete_user(user_id: int): ...\n",
+			Fix: "```python\n@router.delete(\"/{user_id}\")\ndef delete_user(user_id: int, admin: AdminUser): ...\n```",
+			References: []string{
+				"https://owasp.org/API-Security/editions/2023/en/0xa2-broken-authentication/",
+				"https://fastapi.tiangolo.com/tutorial/security/",
+			},
+		},
+		Check: func(p *Pass) {
+			for _, e := range p.Model.Endpoints {
+				if e.App == nil || authenticated(p, e) || isPublic(p, e) || devOnly(e) {
+					continue
+				}
+				admin := privilegedPathRE.MatchString(e.FullPath)
+				if !admin && !changesObject(e) && publicRouter(p, e.Route.Router) {
+					continue // a router public by design; anonymous edits of one object never are
+				}
+				example, n := authExample(p, e.App)
+				if n == 0 {
+					continue // the app authenticates nothing: a public API, or auth at the proxy
+				}
+				why := ""
+				switch {
+				case admin:
+					why = "an admin or internal route"
+				case changesState(e):
+					why = "it changes data"
+				case len(objectParams(e)) > 0:
+					why = "it addresses an object by " + objectParams(e)[0].Name
+				default:
+					continue
+				}
+				f := p.Report(e.Module, e.Node, "%s has no authentication (%s), while %s of this app require %s",
+					routeName(e), why, countOf(n, "route", "routes"), example)
+				if !changesState(e) && !admin {
+					f.Severity = finding.Medium
+				}
+			}
+		},
+	})
+}

@@ -1,0 +1,138 @@
+package rules
+
+import (
+	"regexp"
+
+	"github.com/fastapi-audit/fastapi-audit/internal/fastapi"
+	"github.com/fastapi-audit/fastapi-audit/internal/finding"
+	"github.com/fastapi-audit/fastapi-audit/internal/python/semantic"
+	"github.com/fastapi-audit/fastapi-audit/internal/python/syntax"
+)
+
+// loadRE names calls that load, change or delete records.
+var loadRE = regexp.MustCompile(`(?i)^(get|get_or_404|get_object_or_404|get_by_id|first|one|one_or_none|scalar|scalars|scalar_one|scalar_one_or_none|filter|filter_by|where|find|find_one|find_by_id|fetch\w*|execute|delete|update|remove)$|^(get|read|fetch|find|load|retrieve|lookup|delete|update|remove)_\w+$`)
+
+// tenantRE names path parameters that scope a route to a tenant
+// (/orgs/{org_id}/items/{item_id}): such apps share objects within the
+// tenant and authorize the tenant, not each object's owner.
+var tenantRE = regexp.MustCompile(`(?i)^(org|orga|organization|organisation|tenant|workspace|team|company|account|realm|namespace|group|household)(_?(id|slug|name|key|uuid))?$`)
+
+// tenantScoped reports a route with a tenant path parameter.
+func tenantScoped(e *fastapi.Endpoint) bool {
+	for _, m := range pathParamRE.FindAllStringSubmatch(e.FullPath, -1) {
+		if tenantRE.MatchString(m[1]) {
+			return true
+		}
+	}
+	return false
+}
+
+// pathParamRE matches the parameters of a path template: {name} or {name:path}.
+var pathParamRE = regexp.MustCompile(`\{(\w+)(?::\w+)?\}`)
+
+func init() {
+	Register(&Rule{
+		ID: "FA302", Name: "bola", Title: "Object loaded by id without an ownership check",
+		Category: "access-control", Severity: finding.High, Confidence: finding.MediumConfidence,
+		CWE: []int{639}, OWASP: []string{apiBOLA, webAccess},
+		Remediation: "Filter the query by the current user (or tenant), or compare the loaded object's owner with the current user and refuse before returning, changing or deleting it; or use an ownership dependency.",
+		Doc: Doc{
+			What: "An authenticated route that loads an object by a client-supplied id from the path (`db.get(Item, " +
+				"item_id)`, `query(...).filter(Item.id == item_id)`, `select(...).where(...)`, repository helpers) when " +
+				"neither the query nor the handler refers to the authenticated user, and no dependency of the route " +
+				"authorizes (ownership dependencies such as `get_owned_item`, role checks, scopes). Routes scoped to a tenant " +
+				"in their path (`/orgs/{org_id}/...`) and class-based views (whose user lives on the instance) are not " +
+				"judged: there the scope is the tenant's, which the path dependency authorizes.",
+			Why: "Broken object level authorization is the most common API vulnerability: any signed-in user changes the " +
+				"id in the URL and reads, edits or deletes other users' orders, documents and accounts. Authentication " +
+				"alone does not prevent it.",
+			Example: "@router.get(\"/items/{item_id}\")\ndef read_item(item_id: int, db: SessionDep, user: CurrentUser):\n    return db.get(Item, item_id)\n",
+			Fix: "```python\n@router.get(\"/items/{item_id}\")\ndef read_item(item_id: int, db: SessionDep, user: CurrentUser):\n" +
+				"    item = db.get(Item, item_id)\n    if item is None or item.owner_id != user.id:\n        raise HTTPException(404)\n    return item\n```",
+			References: []string{
+				"https://owasp.org/API-Security/editions/2023/en/0xa1-broken-object-level-authorization/",
+			},
+		},
+		Check: func(p *Pass) {
+			byFunc := map[*semantic.Function][]*semantic.CallSite{}
+			for _, c := range p.Index.Calls {
+				if c.Func != nil {
+					byFunc[c.Func] = append(byFunc[c.Func], c)
+				}
+			}
+			for _, e := range p.Model.Endpoints {
+				ids := objectParams(e)
+				if e.Auth == nil || len(e.Authz) > 0 || len(e.Scopes) > 0 || e.Handler == nil || len(ids) == 0 || tenantScoped(e) {
+					continue
+				}
+				if e.Handler.Class != nil {
+					continue // a class-based view: the user and its scope live on the instance
+				}
+				users := e.UserParams()
+				if refersTo(e.Handler.Node.Body, users) {
+					continue // the handler uses the user: a filter or a check
+				}
+				if _, authz := p.Model.HandlerChecks(e.Handler, users); authz {
+					continue
+				}
+				names := map[string]bool{}
+				for _, id := range ids {
+					names[id.Name] = true
+				}
+				for _, c := range byFunc[e.Handler] {
+					name := calledName(c.Call)
+					if !loadRE.MatchString(name) || !refersTo([]syntax.Stmt{&syntax.ExprStmt{Value: c.Call}}, keysOf(names)) {
+						continue
+					}
+					who := "the current user"
+					if len(users) > 0 {
+						who = users[0]
+					}
+					p.Report(c.Module, c.Call, "%s loads an object by a client-supplied id with %s and neither the query nor the handler checks that it belongs to %s",
+						routeName(e), callText(c.Module.File, c.Call), who)
+					break
+				}
+			}
+		},
+	})
+}
+
+// calledName is the last name of a call's function: get for db.get(...).
+func calledName(c *syntax.Call) string {
+	switch f := c.Func.(type) {
+	case *syntax.Name:
+		return f.ID
+	case *syntax.Attribute:
+		return f.Attr.Name
+	}
+	return ""
+}
+
+// refersTo reports whether statements mention one of the names.
+func refersTo(body []syntax.Stmt, names []string) bool {
+	if len(names) == 0 {
+		return false
+	}
+	set := map[string]bool{}
+	for _, n := range names {
+		set[n] = true
+	}
+	found := false
+	for _, st := range body {
+		syntax.Inspect(st, func(n syntax.Node) bool {
+			if name, ok := n.(*syntax.Name); ok && set[name.ID] {
+				found = true
+			}
+			return !found
+		})
+	}
+	return found
+}
+
+func keysOf(m map[string]bool) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
+}
