@@ -22,6 +22,7 @@ type DataModel struct {
 
 // Field is a model field or ORM column.
 type Field struct {
+	Class       *semantic.Class // the class that declares it
 	Name        string
 	Node        syntax.Stmt // the class-body statement declaring it
 	TypeExpr    syntax.Expr
@@ -228,7 +229,7 @@ func isAbstractBase(c *semantic.Class) bool {
 }
 
 func (m *Model) field(c *semantic.Class, name string, st syntax.Stmt, ann, value syntax.Expr) *Field {
-	f := &Field{Name: name, Node: st, Default: value, Constraints: map[string]syntax.Expr{}}
+	f := &Field{Class: c, Name: name, Node: st, Default: value, Constraints: map[string]syntax.Expr{}}
 	typ, metas, tscope := m.unwrapAnnotated(c.Scope, ann)
 	f.TypeExpr = typ
 	if typ != nil {
@@ -292,4 +293,76 @@ func configExtra(e syntax.Expr) string {
 		}
 	}
 	return ""
+}
+
+// AllFields returns a model's fields with those it inherits from program
+// models; a subclass's field overrides its base's.
+func (m *Model) AllFields(dm *DataModel) []*Field {
+	out := append([]*Field(nil), dm.Fields...)
+	seen := map[string]bool{}
+	for _, f := range dm.Fields {
+		seen[f.Name] = true
+	}
+	for _, a := range m.Prog.Ancestors(dm.Class.Qual) {
+		base := m.Prog.Class(a)
+		if base == nil || base == dm.Class {
+			continue
+		}
+		bm := m.modelFor(base)
+		if bm == nil {
+			continue
+		}
+		for _, f := range bm.Fields {
+			if !seen[f.Name] {
+				seen[f.Name] = true
+				out = append(out, f)
+			}
+		}
+	}
+	return out
+}
+
+// ModelsIn returns the data models a type expression names:
+// list[UserOut], Optional[Page[Item]], "User" and the like.
+func (m *Model) ModelsIn(s *semantic.Scope, e syntax.Expr) []*DataModel {
+	var out []*DataModel
+	seen := map[*DataModel]bool{}
+	syntax.Inspect(e, func(n syntax.Node) bool {
+		var ref syntax.Expr
+		switch v := n.(type) {
+		case *syntax.Name:
+			ref = v
+		case *syntax.Attribute:
+			ref = v
+		case *syntax.Constant:
+			if v.Kind == syntax.ConstStr { // a forward reference
+				ref = &syntax.Name{ID: v.Value}
+			}
+		default:
+			return true
+		}
+		if dm := m.ModelOf(m.Prog.Qualify(s, ref)); dm != nil && !seen[dm] {
+			seen[dm] = true
+			out = append(out, dm)
+		}
+		_, isAttr := n.(*syntax.Attribute)
+		return !isAttr
+	})
+	return out
+}
+
+// FieldKeyword returns a keyword of the Field(...) call that declares a
+// field (Field(exclude=True)), or nil.
+func (f *Field) FieldKeyword(name string) syntax.Expr {
+	var value syntax.Expr
+	switch st := f.Node.(type) {
+	case *syntax.AnnAssign:
+		value = st.Value
+	case *syntax.Assign:
+		value = st.Value
+	}
+	if call, ok := value.(*syntax.Call); ok {
+		return call.Keyword(name)
+	}
+	return nil
 }

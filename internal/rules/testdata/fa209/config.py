@@ -1,0 +1,6 @@
+class Settings:
+    COOKIE_SECURE = True
+    COOKIE_NAME = "sid"
+
+
+settings = Settings()
