@@ -1,0 +1,34 @@
+from typing import Optional
+
+from fastapi import Cookie, Depends, FastAPI, HTTPException, Response
+from starlette_csrf import CSRFMiddleware
+
+app = FastAPI()
+app.add_middleware(CSRFMiddleware, secret="from-env")
+
+
+def current_user(session: Optional[str] = Cookie(None)) -> dict:
+    if session is None:
+        raise HTTPException(status_code=401, detail="Not authenticated")
+    return {"session": session}
+
+
+@app.post("/login")
+def login(response: Response):
+    response.set_cookie("session", "s", secure=True, httponly=True, samesite="none")
+    return {"ok": True}
+
+
+@app.post("/transfer")
+def transfer(amount: int, user: dict = Depends(current_user)):
+    return {"sent": amount}
+
+
+@app.delete("/account")
+def delete_account(user: dict = Depends(current_user)):
+    return {"deleted": True}
+
+
+@app.get("/balance")
+def balance(user: dict = Depends(current_user)):
+    return {"balance": 0}
