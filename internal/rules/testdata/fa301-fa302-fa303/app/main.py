@@ -3,7 +3,7 @@ import os
 from fastapi import Depends, FastAPI, HTTPException
 
 from app.deps import get_current_user, require_admin
-from app.routes import admin, auth, items, orgs, public, reports, debug
+from app.routes import admin, auth, debug, items, orgs, public, reports, secured
 
 app = FastAPI()
 
@@ -14,6 +14,7 @@ app.include_router(reports.router, prefix="/reports", dependencies=[Depends(get_
 app.include_router(admin.router, prefix="/admin", dependencies=[Depends(get_current_user)])
 app.include_router(admin.safe_router, prefix="/admin/v2", dependencies=[Depends(require_admin)])
 app.include_router(public.router, prefix="/explore")
+app.include_router(secured.router, prefix="/archive")
 
 if os.getenv("ENVIRONMENT") == "local":
     app.include_router(debug.router, prefix="/internal")
