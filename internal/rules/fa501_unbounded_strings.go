@@ -133,6 +133,11 @@ func paramModels(p *Pass, ip inputModelParam) []*fastapi.DataModel {
 func inputModels(p *Pass) []*inputModelUse {
 	byModel := map[*fastapi.DataModel]*inputModelUse{}
 	var order []*inputModelUse
+	// Read models nested in request bodies (a UserRead inside an
+	// IncidentUpdate) are references to stored objects: their fields are
+	// reported where those objects are created, not at every body that
+	// carries one.
+	responses := responseModels(p)
 	for _, e := range p.Model.Endpoints {
 		if isWebSocketRoute(e) || devOnly(e) {
 			continue
@@ -141,7 +146,7 @@ func inputModels(p *Pass) []*inputModelUse {
 		seen := map[*fastapi.DataModel]bool{}
 		var visit func(dm *fastapi.DataModel, via string, depth int)
 		visit = func(dm *fastapi.DataModel, via string, depth int) {
-			if dm == nil || !dm.Pydantic || dm.Settings || seen[dm] || depth > 8 {
+			if dm == nil || !dm.Pydantic || dm.Settings || seen[dm] || depth > 8 || depth > 0 && responses[dm] {
 				return
 			}
 			seen[dm] = true
@@ -178,6 +183,24 @@ func inputModels(p *Pass) []*inputModelUse {
 		}
 	}
 	return order
+}
+
+// responseModels returns the models that some route sends back.
+func responseModels(p *Pass) map[*fastapi.DataModel]bool {
+	out := map[*fastapi.DataModel]bool{}
+	for _, e := range p.Model.Endpoints {
+		typ, scope := e.ResponseModel, e.Module.Scope
+		if typ == nil && e.Handler != nil && e.Handler.Node.Returns != nil {
+			typ, scope = e.Handler.Node.Returns, e.Handler.Outer
+		}
+		if typ == nil {
+			continue
+		}
+		for _, dm := range p.Model.ModelsIn(scope, typ) {
+			out[dm] = true
+		}
+	}
+	return out
 }
 
 // lengthMetas returns the calls in the Annotated metadata of an
