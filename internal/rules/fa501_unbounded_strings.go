@@ -24,7 +24,9 @@ func init() {
 				"`Form()`, that have no length limit: no `max_length` in `Field()`, `constr()`, " +
 				"`StringConstraints`/`MaxLen` in `Annotated` metadata or `Body()`/`Form()`, no anchored `pattern` without " +
 				"`*` or `+`, no `str_max_length` in the model configuration, and no field validator. Literal, Enum, UUID, " +
-				"EmailStr and URL types are bounded and never reported, and neither are models only used in responses.\n\n" +
+				"EmailStr and URL types are bounded and never reported, and neither are models only used in responses, nor " +
+				"response models nested in a request body (a `UserRead` inside an `IncidentUpdate`): those are reported where " +
+				"they are created.\n\n" +
 				"To keep the report readable, one finding is made per class, at the class that declares the fields, " +
 				"listing all its unbounded strings and the routes whose body carries them: the fix is made there, once. " +
 				"`Body()` and `Form()` strings are likewise reported once per handler or dependency. " +
