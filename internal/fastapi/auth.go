@@ -43,7 +43,7 @@ func (m *Model) analyze(d *Dependency, depth int) *depInfo {
 			info.authn = info.authn || sub.Authenticates()
 			info.authz = info.authz || sub.Authorizes()
 		}
-		c := m.checks(d.Func, authParams(d), 0, map[*semantic.Function]bool{})
+		c := m.checks(d.Func, authParams(d), nil, 0, map[*semantic.Function]bool{})
 		info.authn = info.authn || c.unauthorized || c.forbiddenCredential
 		info.selfAuthz = c.forbiddenPrivilege
 		if d.Class != nil && permissionClassRE.MatchString(shortName(d.Class.Qual)) {
@@ -82,7 +82,11 @@ var (
 
 // checks looks at what a function raises and under which conditions,
 // following calls into program functions a few levels deep.
-func (m *Model) checks(f *semantic.Function, userParams *regexp.Regexp, depth int, seen map[*semantic.Function]bool) bodyChecks {
+//
+// clientParams are the function's parameters filled from the request: a
+// condition on them alone (`if body.role == "chef"`) checks what the caller
+// asks for, not who the caller is, so it is no privilege check.
+func (m *Model) checks(f *semantic.Function, userParams *regexp.Regexp, clientParams map[string]bool, depth int, seen map[*semantic.Function]bool) bodyChecks {
 	var c bodyChecks
 	if f == nil || depth > 3 || seen[f] {
 		return c
@@ -101,7 +105,8 @@ func (m *Model) checks(f *semantic.Function, userParams *regexp.Regexp, depth in
 					scoped = scoped || scopesParam != "" && strings.Contains(text, scopesParam)
 					// A role word, or a comparison involving the
 					// authenticated user (an ownership check).
-					priv = priv || privilegeRE.MatchString(text) || userParams != nil && userParams.MatchString(text)
+					owner := userParams != nil && userParams.MatchString(text)
+					priv = priv || owner || privilegeRE.MatchString(text) && !onlyClient(f, cond, clientParams)
 				}
 				if scoped {
 					// Comparing SecurityScopes with the token: an
@@ -150,7 +155,7 @@ func (m *Model) checks(f *semantic.Function, userParams *regexp.Regexp, depth in
 	visit(f.Node.Body, nil)
 	for _, call := range f.Calls(m.Prog) {
 		if call.Func != nil && call.Func != f {
-			sub := m.checks(call.Func, nil, depth+1, seen)
+			sub := m.checks(call.Func, nil, nil, depth+1, seen)
 			c.unauthorized = c.unauthorized || sub.unauthorized
 			c.forbiddenCredential = c.forbiddenCredential || sub.forbiddenCredential
 			c.forbiddenPrivilege = c.forbiddenPrivilege || sub.forbiddenPrivilege
@@ -160,21 +165,53 @@ func (m *Model) checks(f *semantic.Function, userParams *regexp.Regexp, depth in
 	return c
 }
 
-// HandlerChecks reports whether a function (a route handler) rejects
-// requests itself: authn when it raises 401 (or 403 on a credential check),
-// authz when it raises after checking a role or ownership. userParams are
-// the names of its parameters that hold the authenticated user.
-func (m *Model) HandlerChecks(f *semantic.Function, userParams []string) (authn, authz bool) {
+// EndpointChecks reports whether an endpoint's handler rejects requests
+// itself: authn when it raises 401 (or 403 on a credential check), authz
+// when it raises after checking the caller's role or ownership (a
+// condition on the authenticated user's parameter, or a role word in a
+// condition that does not only read the request's own parameters).
+func (m *Model) EndpointChecks(e *Endpoint) (authn, authz bool) {
+	if e.Handler == nil {
+		return false, false
+	}
 	var re *regexp.Regexp
-	if len(userParams) > 0 {
-		quoted := make([]string, len(userParams))
-		for i, p := range userParams {
+	if users := e.UserParams(); len(users) > 0 {
+		quoted := make([]string, len(users))
+		for i, p := range users {
 			quoted[i] = regexp.QuoteMeta(p)
 		}
 		re = regexp.MustCompile(`\b(` + strings.Join(quoted, "|") + `)\b`)
 	}
-	c := m.checks(f, re, 0, map[*semantic.Function]bool{})
+	client := map[string]bool{}
+	for _, p := range e.Params {
+		if p.Kind.FromRequest() {
+			client[p.Name] = true
+		}
+	}
+	c := m.checks(e.Handler, re, client, 0, map[*semantic.Function]bool{})
 	return c.unauthorized || c.forbiddenCredential, c.forbiddenPrivilege
+}
+
+// onlyClient reports a condition that reads request parameters and no
+// other local variable of f (imports, classes and constants aside).
+func onlyClient(f *semantic.Function, cond syntax.Expr, client map[string]bool) bool {
+	if len(client) == 0 {
+		return false
+	}
+	reads, other := false, false
+	syntax.Inspect(cond, func(n syntax.Node) bool {
+		name, ok := n.(*syntax.Name)
+		if !ok {
+			return true
+		}
+		if client[name.ID] {
+			reads = true
+		} else if _, sc := f.Scope.Lookup(name.ID); sc == f.Scope {
+			other = true // a local: the current user, a loaded row
+		}
+		return true
+	})
+	return reads && !other
 }
 
 // UserParams returns the names of an endpoint handler's parameters that

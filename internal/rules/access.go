@@ -56,9 +56,11 @@ func changesState(e *fastapi.Endpoint) bool {
 // changesObject reports a route that modifies or deletes one object
 // addressed by id (PUT, PATCH, DELETE /things/{id}).
 func changesObject(e *fastapi.Endpoint) bool {
-	if len(objectParams(e)) == 0 {
-		return false
-	}
+	return len(objectParams(e)) > 0 && changesObjectMethod(e)
+}
+
+// changesObjectMethod reports PUT, PATCH and DELETE routes.
+func changesObjectMethod(e *fastapi.Endpoint) bool {
 	for _, m := range e.Methods {
 		switch m {
 		case "PUT", "PATCH", "DELETE":
@@ -88,7 +90,7 @@ func authenticated(p *Pass, e *fastapi.Endpoint) bool {
 	if e.Handler == nil {
 		return false
 	}
-	authn, _ := p.Model.HandlerChecks(e.Handler, nil)
+	authn, _ := p.Model.EndpointChecks(e)
 	return authn
 }
 

@@ -37,7 +37,8 @@ func init() {
 		CWE: []int{639}, OWASP: []string{apiBOLA, webAccess},
 		Remediation: "Filter the query by the current user (or tenant), or compare the loaded object's owner with the current user and refuse before returning, changing or deleting it; or use an ownership dependency.",
 		Doc: Doc{
-			What: "An authenticated route that loads an object by a client-supplied id from the path (`db.get(Item, " +
+			What: "An authenticated route that loads an object by a client-supplied id from the path, or for PUT, PATCH " +
+				"and DELETE from an identifying body field (`body.item_id`, `body.username`) (`db.get(Item, " +
 				"item_id)`, `query(...).filter(Item.id == item_id)`, `select(...).where(...)`, repository helpers) when " +
 				"neither the query nor the handler refers to the authenticated user, and no dependency of the route " +
 				"authorizes (ownership dependencies such as `get_owned_item`, role checks, scopes). Routes scoped to a tenant " +
@@ -61,8 +62,8 @@ func init() {
 				}
 			}
 			for _, e := range p.Model.Endpoints {
-				ids := objectParams(e)
-				if e.Auth == nil || len(e.Authz) > 0 || len(e.Scopes) > 0 || e.Handler == nil || len(ids) == 0 || tenantScoped(e) {
+				keys := clientKeys(e)
+				if e.Auth == nil || len(e.Authz) > 0 || len(e.Scopes) > 0 || e.Handler == nil || len(keys) == 0 || tenantScoped(e) {
 					continue
 				}
 				if e.Handler.Class != nil {
@@ -72,16 +73,12 @@ func init() {
 				if refersTo(e.Handler.Node.Body, users) {
 					continue // the handler uses the user: a filter or a check
 				}
-				if _, authz := p.Model.HandlerChecks(e.Handler, users); authz {
+				if _, authz := p.Model.EndpointChecks(e); authz {
 					continue
-				}
-				names := map[string]bool{}
-				for _, id := range ids {
-					names[id.Name] = true
 				}
 				for _, c := range byFunc[e.Handler] {
 					name := calledName(c.Call)
-					if !loadRE.MatchString(name) || !refersTo([]syntax.Stmt{&syntax.ExprStmt{Value: c.Call}}, keysOf(names)) {
+					if !loadRE.MatchString(name) || !usesKey(c.Call, keys) {
 						continue
 					}
 					who := "the current user"
@@ -95,6 +92,70 @@ func init() {
 			}
 		},
 	})
+}
+
+// bodyKeyRE names body fields that identify an object: changing one of
+// them in a PUT, PATCH or DELETE body addresses another user's record.
+var bodyKeyRE = regexp.MustCompile(`(?i)^(id|\w+_id|uuid|\w+_uuid|username|user_name|email)$`)
+
+// clientKeys returns what identifies the object a request addresses: path
+// parameters naming an object ("item_id"), and for PUT, PATCH and DELETE,
+// identifying fields of the body ("body.username"). Names are bare
+// parameters; dotted ones are body fields.
+func clientKeys(e *fastapi.Endpoint) map[string]bool {
+	keys := map[string]bool{}
+	for _, id := range objectParams(e) {
+		keys[id.Name] = true
+	}
+	if !changesObjectMethod(e) || e.Handler == nil {
+		return keys
+	}
+	for _, prm := range e.Params {
+		if prm.Kind != fastapi.BodyParam {
+			continue
+		}
+		// Fields are matched by name where the handler reads them.
+		syntax.Inspect(e.Handler.Node, func(n syntax.Node) bool {
+			if a, ok := n.(*syntax.Attribute); ok {
+				if v, ok := a.Value.(*syntax.Name); ok && v.ID == prm.Name && bodyKeyRE.MatchString(a.Attr.Name) {
+					keys[prm.Name+"."+a.Attr.Name] = true
+				}
+			}
+			return true
+		})
+	}
+	return keys
+}
+
+// usesKey reports whether a call's arguments mention a client key: a bare
+// parameter name, or a body field (body.username).
+func usesKey(c *syntax.Call, keys map[string]bool) bool {
+	found := false
+	check := func(n syntax.Node) bool {
+		switch v := n.(type) {
+		case *syntax.Attribute:
+			if name, ok := v.Value.(*syntax.Name); ok && keys[name.ID+"."+v.Attr.Name] {
+				found = true
+			}
+		case *syntax.Name:
+			if keys[v.ID] {
+				found = true
+			}
+		}
+		return !found
+	}
+	for _, a := range c.Args {
+		syntax.Inspect(a, check)
+	}
+	for _, kw := range c.Keywords {
+		syntax.Inspect(kw.Value, check)
+	}
+	if !found {
+		if a, ok := c.Func.(*syntax.Attribute); ok {
+			syntax.Inspect(a.Value, check) // query(Item).filter(Item.id == item_id).first()
+		}
+	}
+	return found
 }
 
 // calledName is the last name of a call's function: get for db.get(...).
@@ -127,12 +188,4 @@ func refersTo(body []syntax.Stmt, names []string) bool {
 		})
 	}
 	return found
-}
-
-func keysOf(m map[string]bool) []string {
-	var out []string
-	for k := range m {
-		out = append(out, k)
-	}
-	return out
 }

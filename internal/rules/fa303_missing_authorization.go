@@ -36,7 +36,7 @@ func init() {
 				if !privileged && !privilegedHandlerRE.MatchString(e.Handler.Node.Name.Name) {
 					continue
 				}
-				if _, authz := p.Model.HandlerChecks(e.Handler, e.UserParams()); authz {
+				if _, authz := p.Model.EndpointChecks(e); authz {
 					continue
 				}
 				p.Report(e.Module, e.Node, "%s is a privileged route: it authenticates the caller (%s) but checks no role, scope or permission",

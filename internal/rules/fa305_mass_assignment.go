@@ -47,7 +47,7 @@ func init() {
 				if len(e.Authz) > 0 || len(e.Scopes) > 0 || e.Handler == nil || devOnly(e) {
 					continue
 				}
-				if _, authz := p.Model.HandlerChecks(e.Handler, e.UserParams()); authz {
+				if _, authz := p.Model.EndpointChecks(e); authz {
 					continue
 				}
 				bodies := map[string]*fastapi.Param{}

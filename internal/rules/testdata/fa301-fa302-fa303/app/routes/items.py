@@ -1,4 +1,5 @@
 from fastapi import APIRouter, Depends, HTTPException
+from pydantic import BaseModel
 from sqlalchemy import select
 
 from app.deps import CurrentUser, OwnedItem, SessionDep, get_current_user
@@ -55,3 +56,29 @@ def rename_item(item_id: int, title: str, db: SessionDep):
 @router.get("/{item_id}/summary")
 def summary(item_id: int, user: CurrentUser):
     return {"item": item_id, "viewer": user.id}
+
+
+class ItemRename(BaseModel):
+    item_id: int
+    title: str
+
+
+@router.put("/rename")
+def rename_by_body(body: ItemRename, db: SessionDep, user: CurrentUser):
+    item = db.get(Item, body.item_id)  # expect: FA302
+    item.title = body.title
+    db.commit()
+
+
+@router.put("/rename-owned")
+def rename_owned_by_body(body: ItemRename, db: SessionDep, user: CurrentUser):
+    item = db.execute(select(Item).where(Item.id == body.item_id, Item.owner_id == user.id)).scalar_one()
+    item.title = body.title
+    db.commit()
+
+
+@router.post("/copy")
+def copy_item(body: ItemRename, db: SessionDep, user: CurrentUser):
+    source = db.get(Item, body.item_id)
+    db.add(Item(title=source.title, owner_id=user.id))
+    db.commit()
