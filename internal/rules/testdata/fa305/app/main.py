@@ -4,7 +4,7 @@ from fastapi import Body, Depends, FastAPI, HTTPException, Request, UploadFile
 from sqlalchemy.orm import Session
 
 from app.models import Hero, HeroCreate, User
-from app.schemas import ProfilePatch, Settings, UserAdminUpdate, UserPatch, UserSignup, UserUpdateMe
+from app.schemas import ProfilePatch, RoleGrant, Settings, StaffRoleGrant, UserAdminUpdate, UserPatch, UserSignup, UserUpdateMe
 
 app = FastAPI()
 
@@ -97,3 +97,17 @@ def update_hero(hero_id: int, data: dict, db: Session = Depends(get_db)):
     hero = db.get(Hero, hero_id)
     hero.sqlmodel_update(data)  # expect: FA305
     return hero
+
+
+@app.put("/users/role")
+def grant_role(body: RoleGrant, user: User = Depends(current_user)):
+    if body.role == "chef":
+        raise HTTPException(status_code=403, detail="Only chefs grant the chef role")
+    return {"granted": body.role}
+
+
+@app.put("/staff/role")
+def grant_staff_role(body: StaffRoleGrant, user: User = Depends(current_user)):
+    if user.role != "chef":
+        raise HTTPException(status_code=403, detail="Only chefs grant roles")
+    return {"granted": body.role}

@@ -33,3 +33,13 @@ class Settings(BaseModel):
 
 class UserPatch(UserBase):
     is_verified: Optional[bool] = None  # expect: FA305
+
+
+class RoleGrant(BaseModel):
+    username: str
+    role: str  # expect: FA305
+
+
+class StaffRoleGrant(BaseModel):
+    username: str
+    role: str
