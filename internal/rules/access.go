@@ -70,6 +70,12 @@ func changesObjectMethod(e *fastapi.Endpoint) bool {
 	return false
 }
 
+// hiddenRoute reports a route declared with include_in_schema=False.
+func hiddenRoute(e *fastapi.Endpoint) bool {
+	v := e.Kwargs["include_in_schema"]
+	return v != nil && isFalse(v)
+}
+
 // objectParams returns the path parameters naming an object.
 func objectParams(e *fastapi.Endpoint) []*fastapi.Param {
 	var out []*fastapi.Param

@@ -12,7 +12,8 @@ func init() {
 		Remediation: "Add the app's authenticating dependency to the route, its router or the include_router call; if the route is meant to be public, list it in public-routes.",
 		Doc: Doc{
 			What: "In an app where routes are authenticated, a route that changes state (POST, PUT, PATCH, DELETE), " +
-				"addresses an object by id, or sits under an admin or internal path, with no authenticating dependency at " +
+				"addresses an object by id, sits under an admin or internal path, or is hidden from the schema " +
+				"(`include_in_schema=False`), with no authenticating dependency at " +
 				"any level (app, include_router, router, route, parameters) and no credential check in its handler. " +
 				"Optional authentication (`auto_error=False` returning None) does not count. Login, sign-up, token, " +
 				"password-reset, health and docs routes, those listed in `public-routes`, routers none of whose routes " +
@@ -49,6 +50,8 @@ func init() {
 					why = "it changes data"
 				case len(objectParams(e)) > 0:
 					why = "it addresses an object by " + objectParams(e)[0].Name
+				case hiddenRoute(e):
+					why = "it is hidden from the OpenAPI schema, which does not protect it"
 				default:
 					continue
 				}

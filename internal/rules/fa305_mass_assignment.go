@@ -79,6 +79,11 @@ func init() {
 						}
 					}
 				}
+				for _, prm := range e.Params {
+					if prm.Kind == fastapi.SpecialParam && strings.HasSuffix(prm.Type, "Request") {
+						bodies[prm.Name] = prm // read through await request.json() / form()
+					}
+				}
 				if len(bodies) > 0 {
 					massCopies(p, e, bodies)
 				}
@@ -92,8 +97,29 @@ func init() {
 func massCopies(p *Pass, e *fastapi.Endpoint, bodies map[string]*fastapi.Param) {
 	h := e.Handler
 	derived := map[string]*fastapi.Param{} // local name -> the body it comes from
+	requests := map[string]*fastapi.Param{}
 	for n, prm := range bodies {
-		derived[n] = prm
+		if prm.Kind == fastapi.SpecialParam {
+			requests[n] = prm
+		} else {
+			derived[n] = prm
+		}
+	}
+	// readBody is the Request whose body an expression reads
+	// (await request.json()), or nil.
+	readBody := func(x syntax.Expr) *fastapi.Param {
+		var found *fastapi.Param
+		syntax.Inspect(x, func(n syntax.Node) bool {
+			if c, ok := n.(*syntax.Call); ok {
+				if a, ok := c.Func.(*syntax.Attribute); ok && (a.Attr.Name == "json" || a.Attr.Name == "form") {
+					if r, ok := a.Value.(*syntax.Name); ok && requests[r.ID] != nil {
+						found = requests[r.ID]
+					}
+				}
+			}
+			return found == nil
+		})
+		return found
 	}
 	from := func(x syntax.Expr) *fastapi.Param {
 		var found *fastapi.Param
@@ -124,7 +150,11 @@ func massCopies(p *Pass, e *fastapi.Endpoint, bodies map[string]*fastapi.Param) 
 				case *syntax.FunctionDef, *syntax.ClassDef:
 					return false
 				case *syntax.Assign:
-					if src := from(v.Value); src != nil {
+					src := from(v.Value)
+					if src == nil {
+						src = readBody(v.Value)
+					}
+					if src != nil {
 						for _, t := range v.Targets {
 							changed = bind(t, src) || changed
 						}
@@ -150,6 +180,26 @@ func massCopies(p *Pass, e *fastapi.Endpoint, bodies map[string]*fastapi.Param) 
 			switch v := n.(type) {
 			case *syntax.FunctionDef, *syntax.ClassDef:
 				return false
+			case *syntax.Assign:
+				// records[i] = {**record, **data}: request data merged into a
+				// stored record.
+				d, ok := v.Value.(*syntax.Dict)
+				if !ok || len(v.Targets) != 1 {
+					return true
+				}
+				if _, stored := v.Targets[0].(*syntax.Subscript); !stored {
+					return true
+				}
+				for i, k := range d.Keys {
+					if k != nil {
+						continue
+					}
+					if src := from(d.Values[i]); src != nil {
+						how := "a dict merge into " + e.Module.File.Text(v.Targets[0])
+						reported = reportCopy(p, e, v, how, src)
+						break
+					}
+				}
 			case *syntax.For:
 				// for k, v in data.items(): setattr(obj, k, v)
 				src := from(v.Iter)
@@ -160,7 +210,7 @@ func massCopies(p *Pass, e *fastapi.Endpoint, bodies map[string]*fastapi.Param) 
 					syntax.Inspect(inner, func(m syntax.Node) bool {
 						c, ok := m.(*syntax.Call)
 						if ok && !reported && calledName(c) == "setattr" && len(c.Args) == 3 && from(c.Args[1]) != nil {
-							reported = reportCopy(p, e, c, src)
+							reported = reportCopy(p, e, c, callText(e.Module.File, c), src)
 						}
 						return !reported
 					})
@@ -191,7 +241,7 @@ func massCopies(p *Pass, e *fastapi.Endpoint, bodies map[string]*fastapi.Param) 
 				}
 				if data != nil {
 					if src := from(data); src != nil {
-						reported = reportCopy(p, e, v, src)
+						reported = reportCopy(p, e, v, callText(e.Module.File, v), src)
 					}
 				}
 			}
@@ -247,7 +297,7 @@ func ormReceiver(p *Pass, e *fastapi.Endpoint, c *syntax.Call) bool {
 // reportCopy reports one copy if the data can carry privileged fields: a
 // model that declares them (and does not exclude them), or data of unknown
 // shape.
-func reportCopy(p *Pass, e *fastapi.Endpoint, c *syntax.Call, src *fastapi.Param) bool {
+func reportCopy(p *Pass, e *fastapi.Endpoint, at syntax.Node, how string, src *fastapi.Param) bool {
 	// user_in.model_dump(exclude={...}) anywhere in the handler.
 	excluded := map[string]bool{}
 	for _, st := range e.Handler.Node.Body {
@@ -286,8 +336,8 @@ func reportCopy(p *Pass, e *fastapi.Endpoint, c *syntax.Call, src *fastapi.Param
 		models = p.Model.ModelsIn(e.Handler.Outer, src.TypeExpr)
 	}
 	if len(models) == 0 {
-		p.Report(e.Module, c, "%s copies request data of any shape from %s onto a database row with %s: the client chooses the columns, id and owner included",
-			routeName(e), src.Name, callText(e.Module.File, c))
+		p.Report(e.Module, at, "%s copies request data of any shape from %s onto a stored record with %s: the client chooses the columns, id and owner included",
+			routeName(e), src.Name, how)
 		return true
 	}
 	var names []string
@@ -302,7 +352,7 @@ func reportCopy(p *Pass, e *fastapi.Endpoint, c *syntax.Call, src *fastapi.Param
 		return false
 	}
 	sort.Strings(names)
-	p.Report(e.Module, c, "%s copies every field of %s onto a database row with %s, privileged %s included",
-		routeName(e), src.Name, callText(e.Module.File, c), strings.Join(names, ", "))
+	p.Report(e.Module, at, "%s copies every field of %s onto a stored record with %s, privileged %s included",
+		routeName(e), src.Name, how, strings.Join(names, ", "))
 	return true
 }

@@ -35,3 +35,13 @@ def update_hook(hook_id: int, x_signature: str | None = None):
     if x_signature is None:
         raise HTTPException(status_code=401, detail="Missing signature")
     return {"updated": hook_id}
+
+
+@app.get("/dump/users", include_in_schema=False)  # expect: FA301
+def dump_users():
+    return []
+
+
+@app.get("/healthz/details", include_in_schema=False)
+def health_details():
+    return {"db": "ok"}

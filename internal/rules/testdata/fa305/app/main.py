@@ -111,3 +111,20 @@ def grant_staff_role(body: StaffRoleGrant, user: User = Depends(current_user)):
     if user.role != "chef":
         raise HTTPException(status_code=403, detail="Only chefs grant roles")
     return {"granted": body.role}
+
+
+PROFILES: dict = {}
+
+
+@app.post("/me/preferences")
+async def set_preferences(request: Request, user: User = Depends(current_user)):
+    data = await request.json()
+    PROFILES[user.id] = {**PROFILES.get(user.id, {}), **data}  # expect: FA305
+    return data
+
+
+@app.post("/me/preview")
+async def preview_preferences(request: Request, user: User = Depends(current_user)):
+    data = await request.json()
+    preview = {**PROFILES.get(user.id, {}), **data}
+    return preview
