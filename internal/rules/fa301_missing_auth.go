@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"github.com/fastapi-audit/fastapi-audit/internal/fastapi"
 	"github.com/fastapi-audit/fastapi-audit/internal/finding"
 )
 
@@ -17,7 +18,8 @@ func init() {
 				"any level (app, include_router, router, route, parameters) and no credential check in its handler. " +
 				"Optional authentication (`auto_error=False` returning None) does not count. Login, sign-up, token, " +
 				"password-reset, health and docs routes, those listed in `public-routes`, routers none of whose routes " +
-				"authenticate (public by design) and routers included only in some environments are exempt.",
+				"authenticate (public by design) and routers included only in some environments are exempt. In an app where " +
+				"no route authenticates, only admin and internal routes are reported, and only when the app has a login route.",
 			Why: "One forgotten dependency exposes the operation to the whole Internet: deleting any user, reading any " +
 				"order, reaching the admin API. Because FastAPI attaches authentication per route or router, omissions are " +
 				"easy and invisible in review.",
@@ -40,7 +42,14 @@ func init() {
 				}
 				example, n := authExample(p, e.App)
 				if n == 0 {
-					continue // the app authenticates nothing: a public API, or auth at the proxy
+					// The app authenticates nothing: a public API, or auth at
+					// the proxy. Unless it has a login route: then its admin
+					// routes should require what the login hands out.
+					if admin && hasLoginRoute(p, e.App) {
+						p.Report(e.Module, e.Node, "%s has no authentication (an admin or internal route), and no route of this app requires the credentials its login route hands out",
+							routeName(e))
+					}
+					continue
 				}
 				why := ""
 				switch {
@@ -63,4 +72,14 @@ func init() {
 			}
 		},
 	})
+}
+
+// hasLoginRoute reports an app that serves a login or token route.
+func hasLoginRoute(p *Pass, app *fastapi.Router) bool {
+	for _, e := range p.Model.Endpoints {
+		if e.App == app && changesState(e) && loginPathRE.MatchString(e.FullPath) {
+			return true
+		}
+	}
+	return false
 }
