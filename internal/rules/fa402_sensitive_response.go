@@ -59,7 +59,12 @@ func init() {
 				var names []string
 				var model string
 				secret := false
-				for _, dm := range exposedModels(p.Model, scope, typ) {
+				exposed := exposedModels(p.Model, scope, typ)
+				top := ""
+				if len(exposed) > 0 {
+					top = exposed[0].Class.Node.Name.Name
+				}
+				for _, dm := range exposed {
 					for _, f := range p.Model.AllFields(dm) {
 						if excluded[f.Name] || !sensitiveField(f, read) {
 							continue
@@ -78,6 +83,9 @@ func init() {
 				what := "field " + names[0] + " is"
 				if len(names) > 1 {
 					what = "fields " + strings.Join(names, ", ") + " are"
+				}
+				if model != top {
+					model = top + " (through the nested " + model + ")"
 				}
 				f := p.Report(e.Module, e.Node, "%s returns %s, whose %s sent to the client", routeName(e), model, what)
 				if !secret {
