@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
+	"runtime/pprof"
 
 	"github.com/spf13/cobra"
 )
@@ -55,6 +56,15 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	}
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(memoryLimit)
+	}
+	if path := os.Getenv("FASTAPI_AUDIT_CPUPROFILE"); path != "" {
+		// For developers: a CPU profile of the run (go tool pprof).
+		if f, err := os.Create(path); err == nil && pprof.StartCPUProfile(f) == nil {
+			defer func() {
+				pprof.StopCPUProfile()
+				f.Close()
+			}()
+		}
 	}
 	root := &cobra.Command{
 		Use:           "fastapi-audit",

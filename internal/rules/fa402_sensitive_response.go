@@ -46,6 +46,20 @@ func init() {
 			},
 		},
 		Check: func(p *Pass) {
+			type key struct {
+				f    *fastapi.Field
+				read bool
+			}
+			memo := map[key]bool{}
+			sensitive := func(f *fastapi.Field, read bool) bool {
+				k := key{f, read}
+				v, ok := memo[k]
+				if !ok {
+					v = sensitiveField(f, read)
+					memo[k] = v
+				}
+				return v
+			}
 			for _, e := range p.Model.Endpoints {
 				typ, scope := e.ResponseModel, e.Module.Scope
 				if typ == nil && e.Handler != nil && e.Handler.Node.Returns != nil {
@@ -66,7 +80,7 @@ func init() {
 				}
 				for _, dm := range exposed {
 					for _, f := range p.Model.AllFields(dm) {
-						if excluded[f.Name] || !sensitiveField(f, read) {
+						if excluded[f.Name] || !sensitive(f, read) {
 							continue
 						}
 						if model == "" {

@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/fastapi-audit/fastapi-audit/internal/finding"
 	"github.com/fastapi-audit/fastapi-audit/internal/python/semantic"
@@ -157,7 +158,19 @@ func entropy(s string) float64 {
 	return h
 }
 
-func isTestPath(rel string) bool { return testPathRE.MatchString(path.Clean("/" + rel)[1:]) }
+// isTestPath reports test code by its path; rules ask for every node, so
+// answers are kept per path.
+func isTestPath(rel string) bool {
+	if v, ok := testPaths.Load(rel); ok {
+		return v.(bool)
+	}
+	test := testPathRE.MatchString(path.Clean("/" + rel)[1:])
+	testPaths.Store(rel, test)
+	return test
+}
+
+// testPaths caches isTestPath.
+var testPaths sync.Map
 
 func checkSecrets(p *Pass) {
 	reported := map[string]bool{} // file:line:value, so a value is reported once
