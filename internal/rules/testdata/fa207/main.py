@@ -1,19 +1,9 @@
 from fastapi import Depends, FastAPI, HTTPException, status
 from fastapi.security import OAuth2PasswordRequestForm
 
+from accounts import get_user, verify_password, verify_token
+
 app = FastAPI()
-
-
-def get_user(email):
-    return None
-
-
-def verify_password(plain, hashed):
-    return False
-
-
-def verify_token(token):
-    return None
 
 
 @app.post("/login")

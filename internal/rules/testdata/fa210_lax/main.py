@@ -2,13 +2,9 @@ from typing import Optional
 
 from fastapi import Cookie, Depends, FastAPI, HTTPException, Response
 
+from auth import current_user
+
 app = FastAPI()
-
-
-def current_user(session: Optional[str] = Cookie(None)) -> dict:
-    if session is None:
-        raise HTTPException(status_code=401, detail="Not authenticated")
-    return {"session": session}
 
 
 @app.post("/login")

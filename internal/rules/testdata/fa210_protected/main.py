@@ -3,14 +3,10 @@ from typing import Optional
 from fastapi import Cookie, Depends, FastAPI, HTTPException, Response
 from starlette_csrf import CSRFMiddleware
 
+from auth import current_user
+
 app = FastAPI()
 app.add_middleware(CSRFMiddleware, secret="from-env")
-
-
-def current_user(session: Optional[str] = Cookie(None)) -> dict:
-    if session is None:
-        raise HTTPException(status_code=401, detail="Not authenticated")
-    return {"session": session}
 
 
 @app.post("/login")

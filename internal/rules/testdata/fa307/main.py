@@ -2,18 +2,9 @@ from typing import Annotated, Optional
 
 from fastapi import Cookie, Depends, FastAPI, Header, HTTPException, Query, Request
 
+from deps import current_user, require_admin_header
+
 app = FastAPI()
-
-
-def current_user(authorization: Annotated[Optional[str], Header()] = None) -> dict:
-    if authorization is None:
-        raise HTTPException(status_code=401)
-    return {"name": "alice", "role": "user"}
-
-
-def require_admin_header(x_role: Annotated[str, Header()] = "user") -> None:
-    if x_role != "admin":  # expect: FA307
-        raise HTTPException(status_code=403)
 
 
 @app.delete("/users/{user_id}", dependencies=[Depends(require_admin_header)])
