@@ -3,6 +3,8 @@ module github.com/fastapi-audit/fastapi-audit
 go 1.26.8
 
 require (
+	deps.dev/util/pypi v0.0.0-20260727054525-2946ae4a6141
+	deps.dev/util/semver v0.0.0-20260529052642-cf1e78d92744
 	github.com/BurntSushi/toml v1.6.0
 	github.com/bmatcuk/doublestar/v4 v4.10.4
 	github.com/go-git/go-git/v5 v5.19.3

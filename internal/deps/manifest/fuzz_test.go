@@ -1,0 +1,70 @@
+package manifest
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"deps.dev/util/pypi"
+)
+
+// checkInvariants holds for every parse, whatever the input.
+func checkInvariants(t *testing.T, r *Result, lines int) {
+	t.Helper()
+	for _, d := range r.Deps {
+		if d.Name == "" && d.Unresolvable == "" {
+			t.Errorf("dependency without a name is not marked unresolvable: %+v", d)
+		}
+		if d.Name != "" && pypi.CanonPackageName(d.Name) != d.Name {
+			t.Errorf("name %q is not canonical", d.Name)
+		}
+		if d.Pinned && d.Version == "" {
+			t.Errorf("pinned without a version: %+v", d)
+		}
+		if d.Line < 1 || d.Line > lines {
+			t.Errorf("line %d outside 1..%d: %+v", d.Line, lines, d)
+		}
+	}
+	for _, dg := range r.Diagnostics {
+		if dg.Line < 0 || dg.Line > lines || dg.Message == "" {
+			t.Errorf("bad diagnostic %+v", dg)
+		}
+	}
+}
+
+func seed(f *testing.F, files ...string) {
+	for _, p := range files {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
+}
+
+func FuzzRequirements(f *testing.F) {
+	seed(f, "testdata/req/requirements.txt", "testdata/fastapi-app/requirements.txt", "testdata/cycle/requirements-b.txt")
+	dir := f.TempDir()
+	path := filepath.Join(dir, "requirements.txt")
+	f.Fuzz(func(t *testing.T, data []byte) {
+		r := &Result{}
+		parseRequirementsRoot(r, path, data, Options{})
+		checkInvariants(t, r, bytes.Count(data, []byte("\n"))+1)
+	})
+}
+
+func FuzzPyproject(f *testing.F) {
+	seed(f, "testdata/pep621/pyproject.toml", "testdata/poetry/pyproject.toml", "testdata/pipenv/Pipfile")
+	f.Fuzz(func(t *testing.T, data []byte) {
+		r := &Result{}
+		if err := parsePyproject(r, "pyproject.toml", data); err != nil {
+			return
+		}
+		checkInvariants(t, r, bytes.Count(data, []byte("\n"))+1)
+		r = &Result{}
+		if err := parsePipfile(r, "Pipfile", data); err == nil {
+			checkInvariants(t, r, bytes.Count(data, []byte("\n"))+1)
+		}
+	})
+}
