@@ -8,7 +8,7 @@ import (
 	"testing"
 )
 
-const sharedZip = "../../../../shared/advisories/PyPI-pysec.zip"
+const sharedZip = "testdata/PyPI-pysec.zip"
 
 var (
 	sharedOnce sync.Once
@@ -16,15 +16,11 @@ var (
 	sharedErr  error
 )
 
-// requireZip returns the shared advisory zip path, failing under CI and
-// skipping elsewhere when it is missing.
+// requireZip returns the path of the advisory zip kept in testdata.
 func requireZip(tb testing.TB) string {
 	tb.Helper()
 	if _, err := os.Stat(sharedZip); err != nil {
-		if os.Getenv("CI") == "true" {
-			tb.Fatalf("shared advisory zip missing: %v", err)
-		}
-		tb.Skipf("shared advisory zip missing: %v", err)
+		tb.Fatalf("advisory zip missing: %v", err)
 	}
 	return sharedZip
 }
