@@ -12,6 +12,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/fastapi-audit/fastapi-audit/internal/config"
+	"github.com/fastapi-audit/fastapi-audit/internal/deps/osv"
 	"github.com/fastapi-audit/fastapi-audit/internal/finding"
 	"github.com/fastapi-audit/fastapi-audit/internal/report"
 	"github.com/fastapi-audit/fastapi-audit/internal/rules"
@@ -32,6 +33,7 @@ type scanFlags struct {
 	noColor       bool
 	load          loadOptions
 	publicRoutes  []string
+	advisories    string
 }
 
 func newScanCmd() *cobra.Command {
@@ -66,6 +68,7 @@ Exit codes: 0 no finding at or above --fail-on; 1 findings at or above
 	f.StringSliceVar(&o.load.exclude, "exclude", nil, "glob of paths to skip (repeatable)")
 	f.StringSliceVar(&o.load.authDeps, "auth-dependency", nil, "extra callable that authenticates (repeatable)")
 	f.StringSliceVar(&o.publicRoutes, "public-route", nil, "path glob of routes meant to be anonymous (repeatable)")
+	f.StringVar(&o.advisories, "advisories", "", "OSV advisories to check dependencies against: an osv.dev zip (PyPI all.zip) or a directory of OSV JSON files")
 	f.IntVar(&o.load.jobs, "jobs", 0, "parallel workers (default: all cores)")
 	f.Int64Var(&o.load.maxFileSize, "max-file-size", source.DefaultMaxFileSize, "skip files larger than this many bytes")
 	return cmd
@@ -115,6 +118,9 @@ func applyConfig(cmd *cobra.Command, o *scanFlags, paths []string) (*config.Conf
 	}
 	if !set("public-route") {
 		o.publicRoutes = append(o.publicRoutes, c.PublicRoutes...)
+	}
+	if !set("advisories") && c.Advisories != "" {
+		o.advisories = c.Advisories
 	}
 	if !set("baseline") && c.Baseline != "" {
 		o.baseline = c.Baseline
@@ -194,6 +200,13 @@ func runScan(cmd *cobra.Command, paths []string, o *scanFlags) error {
 		}
 	}
 
+	var db *osv.DB
+	if o.advisories != "" {
+		if db, err = osv.OpenCached(o.advisories, "", osv.Limits{}); err != nil {
+			return usageErrorf("--advisories: %v", err)
+		}
+	}
+
 	p, err := load(paths, o.load)
 	if err != nil {
 		return err
@@ -204,10 +217,14 @@ func runScan(cmd *cobra.Command, paths []string, o *scanFlags) error {
 			selected = append(selected, r)
 		}
 	}
-	all := rules.Run(selected, p.model, p.files, rules.Options{PublicRoutes: o.publicRoutes})
+	all := rules.Run(selected, p.model, p.files, rules.Options{PublicRoutes: o.publicRoutes, Advisories: db})
 
 	rep := &report.Report{Tool: report.Tool{Name: "fastapi-audit", Version: Version}, Rules: selected}
 	rep.Diagnostics = diagnostics(p)
+	if db == nil && sel.Enabled("FA801") && hasDependencyFiles(p) {
+		rep.Diagnostics = append(rep.Diagnostics, &finding.Diagnostic{Kind: "dependencies",
+			Message: "dependencies were not checked for known vulnerabilities: give --advisories (an OSV zip such as PyPI's all.zip from osv.dev) or set advisories in the configuration"})
+	}
 	supp, suppDiags := suppressions(p)
 	rep.Diagnostics = append(rep.Diagnostics, suppDiags...)
 	for _, f := range all {
@@ -273,6 +290,16 @@ func writeReport(cmd *cobra.Command, rep *report.Report, out output, o *scanFlag
 }
 
 // diagnostics lists what could not be read, parsed or resolved.
+// hasDependencyFiles reports a scan that found dependency files.
+func hasDependencyFiles(p *project) bool {
+	for _, f := range p.files {
+		if f.Kind == source.Dependencies {
+			return true
+		}
+	}
+	return false
+}
+
 func diagnostics(p *project) []*finding.Diagnostic {
 	var out []*finding.Diagnostic
 	for _, d := range p.diags {

@@ -62,6 +62,10 @@ func WriteText(w io.Writer, r *Report, o TextOptions) error {
 			b.WriteByte('\n')
 		}
 		for _, d := range r.Diagnostics {
+			if d.Location.File == "" {
+				fmt.Fprintf(&b, "%s: %s\n", paint(ansiDim, d.Kind), d.Message)
+				continue
+			}
 			fmt.Fprintf(&b, "%s: %s: %s\n", d.Location, paint(ansiDim, d.Kind), d.Message)
 		}
 	}

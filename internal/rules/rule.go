@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/fastapi-audit/fastapi-audit/internal/deps/osv"
 	"github.com/fastapi-audit/fastapi-audit/internal/fastapi"
 	"github.com/fastapi-audit/fastapi-audit/internal/finding"
 	"github.com/fastapi-audit/fastapi-audit/internal/python/semantic"
@@ -107,6 +108,7 @@ func KnownPrefix(p string) bool {
 // Options are the settings rules read.
 type Options struct {
 	PublicRoutes []string // path globs meant to be anonymous
+	Advisories   *osv.DB  // known vulnerabilities; nil when none were given
 }
 
 // Pass is one rule's run over the program.
@@ -124,8 +126,10 @@ type Pass struct {
 
 // shared holds results computed once per run for every rule.
 type shared struct {
-	flows []*taint.Flow
-	done  bool
+	flows    []*taint.Flow
+	done     bool
+	deps     []declared
+	depsDone bool
 }
 
 // taintSinks are the sinks the taint rules declare, by rule id.

@@ -7,8 +7,10 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 
+	"github.com/fastapi-audit/fastapi-audit/internal/deps/osv"
 	"github.com/fastapi-audit/fastapi-audit/internal/fastapi"
 	"github.com/fastapi-audit/fastapi-audit/internal/finding"
 	"github.com/fastapi-audit/fastapi-audit/internal/python/semantic"
@@ -95,7 +97,7 @@ func TestFixtures(t *testing.T) {
 				}
 			}
 			got := map[string][]string{}
-			for _, f := range scanDir(t, dir, rs, Options{}) {
+			for _, f := range scanDir(t, dir, rs, Options{Advisories: testAdvisories(t)}) {
 				key := fmt.Sprintf("%s:%d", f.Location.File, f.Location.Line)
 				got[key] = append(got[key], f.RuleID)
 				if f.Message == "" || f.Fingerprint == "" {
@@ -141,4 +143,22 @@ func TestMetadata(t *testing.T) {
 			t.Errorf("%s: incomplete metadata", r.ID)
 		}
 	}
+}
+
+var (
+	advisoriesOnce sync.Once
+	advisories     *osv.DB
+	advisoriesErr  error
+)
+
+// testAdvisories loads the real PyPI advisories kept for the osv tests.
+func testAdvisories(t *testing.T) *osv.DB {
+	t.Helper()
+	advisoriesOnce.Do(func() {
+		advisories, advisoriesErr = osv.Open(filepath.Join("..", "deps", "osv", "testdata", "PyPI-pysec.zip"), osv.Limits{})
+	})
+	if advisoriesErr != nil {
+		t.Fatalf("advisories: %v", advisoriesErr)
+	}
+	return advisories
 }

@@ -1,0 +1,67 @@
+package rules
+
+import (
+	"path"
+	"strings"
+
+	"github.com/fastapi-audit/fastapi-audit/internal/finding"
+)
+
+func init() {
+	Register(&Rule{
+		ID: "FA802", Name: "unpinned-dependency", Title: "Unpinned dependencies or no lock file",
+		Category: "dependencies", Severity: finding.Low, Confidence: finding.MediumConfidence,
+		CWE: []int{1357}, OWASP: []string{webComponents, webIntegrity},
+		Remediation: "Pin exact versions (name==1.2.3, ideally with --hash) in deployed requirements files, or commit a lock file (uv.lock, poetry.lock, pdm.lock, Pipfile.lock, pylock.toml) next to pyproject.toml.",
+		Doc: Doc{
+			What: "A requirement in a `requirements*.txt` file that does not pin one version (`fastapi>=0.100`, " +
+				"`jinja2`), and a pyproject.toml or Pipfile that declares dependencies with no lock file in its " +
+				"directory (one finding per file). `requirements*.in` files (pip-compile inputs), constraints files and " +
+				"URL or VCS requirements are not reported.",
+			Why: "An unpinned build installs whatever is newest on the day: a compromised or broken release reaches " +
+				"production without review, builds cannot be reproduced, and a vulnerability scan of the manifest " +
+				"cannot say what actually runs.",
+			Example: "fastapi>=0.100\nuvicorn\n",
+			Fix:     "```text\nfastapi==0.115.6\nuvicorn==0.34.0\n```",
+			References: []string{
+				"https://pip.pypa.io/en/stable/topics/repeatable-installs/",
+				"https://packaging.python.org/en/latest/specifications/pylock-toml/",
+			},
+		},
+		Check: func(p *Pass) {
+			locks := lockDirs(p)
+			manifests := map[string]int{}
+			first := map[string]declared{}
+			for _, d := range p.Dependencies() {
+				base := path.Base(d.file.Rel)
+				if d.Name == "" || d.Unresolvable != "" || d.Constraint || d.Pinned || d.Locked {
+					continue
+				}
+				switch {
+				case strings.HasPrefix(base, "requirements") && strings.HasSuffix(base, ".txt"):
+					spec := d.Specifier
+					if spec == "" {
+						spec = "any version"
+					}
+					p.ReportFile(d.file, d.Line, d.Raw, "%s is not pinned (%s): each install may get a different release", d.Name, spec)
+				case base == "pyproject.toml" || base == "Pipfile" || base == "setup.cfg":
+					if locks[path.Dir(d.file.Rel)] {
+						continue
+					}
+					if _, ok := first[d.file.Rel]; !ok {
+						first[d.file.Rel] = d
+					}
+					manifests[d.file.Rel]++
+				}
+			}
+			for rel, n := range manifests {
+				d := first[rel]
+				if path.Base(rel) == "setup.cfg" {
+					continue // a library's ranges, not an application's install
+				}
+				p.ReportFile(d.file, d.Line, d.Raw, "%s declares %s without exact versions and no lock file sits next to it: each install resolves them anew",
+					rel, countOf(n, "dependency", "dependencies"))
+			}
+		},
+	})
+}

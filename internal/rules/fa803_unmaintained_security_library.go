@@ -1,0 +1,54 @@
+package rules
+
+import (
+	"github.com/fastapi-audit/fastapi-audit/internal/finding"
+)
+
+// unmaintained maps security libraries no longer maintained to what
+// replaces them.
+var unmaintained = map[string]string{
+	"python-jose":      "PyJWT or joserfc (python-jose went years without a release and has had algorithm-confusion and DoS advisories, CVE-2024-33663 and CVE-2024-33664)",
+	"pycrypto":         "pycryptodome or cryptography (PyCrypto has been abandoned since 2013 with known memory-corruption bugs)",
+	"passlib":          "pwdlib, argon2-cffi or bcrypt (passlib has had no release since 2020 and fails to read the version of current bcrypt releases)",
+	"oauth2client":     "google-auth (oauth2client is deprecated by Google)",
+	"fastapi-jwt-auth": "authx or PyJWT (fastapi-jwt-auth has been unmaintained since 2021)",
+	"python-jwt":       "PyJWT or joserfc (python_jwt is deprecated by its author)",
+	"flask-jwt":        "PyJWT (Flask-JWT has been abandoned since 2015)",
+}
+
+func init() {
+	Register(&Rule{
+		ID: "FA803", Name: "unmaintained-security-library", Title: "Unmaintained security library",
+		Category: "dependencies", Severity: finding.Medium, Confidence: finding.HighConfidence,
+		CWE: []int{1104}, OWASP: []string{webComponents, apiAuth},
+		Remediation: "Move to the maintained replacement named in the finding.",
+		Doc: Doc{
+			What: "A dependency on a security library that is no longer maintained: python-jose, pycrypto, passlib, " +
+				"oauth2client, fastapi-jwt-auth, python-jwt, Flask-JWT; declared directly or locked as a transitive " +
+				"dependency.",
+			Why: "Token, password and cryptography code is where vulnerabilities matter most. An abandoned library gets " +
+				"no fixes when its next flaw is published, and it pins its users to old versions of everything around it.",
+			Example: "python-jose[cryptography]==3.3.0\npasslib[bcrypt]==1.7.4\n",
+			Fix:     "```text\npyjwt==2.10.1\npwdlib[argon2]==0.2.1\n```",
+			References: []string{
+				"https://cwe.mitre.org/data/definitions/1104.html",
+				"https://pypi.org/project/python-jose/",
+			},
+		},
+		Check: func(p *Pass) {
+			done := map[string]bool{}
+			for _, d := range p.Dependencies() {
+				instead := unmaintained[d.Name]
+				if instead == "" || d.Constraint || done[d.file.Rel+"\x00"+d.Name] {
+					continue
+				}
+				done[d.file.Rel+"\x00"+d.Name] = true
+				how := "depends on"
+				if d.Locked && !d.Direct {
+					how = "locks, as a transitive dependency,"
+				}
+				p.ReportFile(d.file, d.Line, d.Raw, "%s %s %s, which is no longer maintained: use %s", d.file.Rel, how, d.Name, instead)
+			}
+		},
+	})
+}
