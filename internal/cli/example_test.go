@@ -9,6 +9,9 @@ import (
 	"testing"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/fastapi-audit/fastapi-audit/internal/deps/osv"
+	"github.com/fastapi-audit/fastapi-audit/internal/deps/osv/osvtest"
 )
 
 var (
@@ -72,6 +75,42 @@ func TestExampleReports(t *testing.T) {
 		_, errOut, code = run(t, "scan", "--advisories", filepath.Join("testdata", "vulnerable-app.text"), app)
 		if code != ExitUsage || !strings.Contains(errOut, "--advisories") {
 			t.Errorf("bad --advisories: exit %d, want %d, stderr %q", code, ExitUsage, errOut)
+		}
+	})
+	t.Run("online", func(t *testing.T) {
+		// --online against a local OSV API serving the real advisories: the
+		// same FA801 findings as the offline zip, the second run from cache.
+		t.Setenv("XDG_CACHE_HOME", t.TempDir())
+		db, err := osv.Open(filepath.Join("..", "deps", "osv", "testdata", "PyPI-pysec.zip"), osv.Limits{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		srv := osvtest.New(db)
+		defer srv.Close()
+		args := []string{"scan", "--format", "text", "--no-color", "--select", "FA801", "--online", "--osv-url", srv.URL, app}
+		out, errOut, code := run(t, args...)
+		if code != ExitFindings {
+			t.Fatalf("exit %d, want %d: %s", code, ExitFindings, errOut)
+		}
+		for _, want := range []string{
+			"fastapi 0.65.1 has 2 known vulnerabilities: PYSEC-2021-100",
+			"pyyaml 5.3 has 2 known vulnerabilities: PYSEC-2020-96",
+			"jinja2 2.11.2 has 1 known vulnerability: PYSEC-2021-66",
+		} {
+			if !strings.Contains(out, want) {
+				t.Errorf("online report lacks %q:\n%s", want, out)
+			}
+		}
+		hits := srv.Hits.Load()
+		again, _, _ := run(t, args...)
+		norm := func(s string) string { return secondsText.ReplaceAllString(s, "lines, 0.00s") }
+		if srv.Hits.Load() != hits || norm(again) != norm(out) {
+			t.Errorf("second online scan made %d requests (want 0) or differs", srv.Hits.Load()-hits)
+		}
+		srv.Close()
+		t.Setenv("XDG_CACHE_HOME", t.TempDir())
+		if _, errOut, code := run(t, args...); code != ExitNoRun || !strings.Contains(errOut, "--online") {
+			t.Errorf("unreachable OSV API: exit %d, want %d, stderr %q", code, ExitNoRun, errOut)
 		}
 	})
 	t.Run("sarif", func(t *testing.T) {

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -12,6 +13,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/fastapi-audit/fastapi-audit/internal/config"
+	"github.com/fastapi-audit/fastapi-audit/internal/deps/manifest"
 	"github.com/fastapi-audit/fastapi-audit/internal/deps/osv"
 	"github.com/fastapi-audit/fastapi-audit/internal/finding"
 	"github.com/fastapi-audit/fastapi-audit/internal/report"
@@ -34,6 +36,8 @@ type scanFlags struct {
 	load          loadOptions
 	publicRoutes  []string
 	advisories    string
+	online        bool
+	osvURL        string
 }
 
 func newScanCmd() *cobra.Command {
@@ -68,6 +72,8 @@ Exit codes: 0 no finding at or above --fail-on; 1 findings at or above
 	f.StringSliceVar(&o.load.exclude, "exclude", nil, "glob of paths to skip (repeatable)")
 	f.StringSliceVar(&o.load.authDeps, "auth-dependency", nil, "extra callable that authenticates (repeatable)")
 	f.StringSliceVar(&o.publicRoutes, "public-route", nil, "path glob of routes meant to be anonymous (repeatable)")
+	f.BoolVar(&o.online, "online", false, "check dependencies against osv.dev's API (answers are cached)")
+	f.StringVar(&o.osvURL, "osv-url", osv.DefaultBaseURL, "base URL of the OSV API used by --online")
 	f.StringVar(&o.advisories, "advisories", "", "OSV advisories to check dependencies against: an osv.dev zip (PyPI all.zip) or a directory of OSV JSON files")
 	f.IntVar(&o.load.jobs, "jobs", 0, "parallel workers (default: all cores)")
 	f.Int64Var(&o.load.maxFileSize, "max-file-size", source.DefaultMaxFileSize, "skip files larger than this many bytes")
@@ -200,6 +206,9 @@ func runScan(cmd *cobra.Command, paths []string, o *scanFlags) error {
 		}
 	}
 
+	if o.online && o.advisories != "" {
+		return usageErrorf("--online and --advisories: choose one source of advisories")
+	}
 	var db *osv.DB
 	if o.advisories != "" {
 		if db, err = osv.OpenCached(o.advisories, "", osv.Limits{}); err != nil {
@@ -210,6 +219,15 @@ func runScan(cmd *cobra.Command, paths []string, o *scanFlags) error {
 	p, err := load(paths, o.load)
 	if err != nil {
 		return err
+	}
+	if o.online {
+		client := &osv.Client{BaseURL: o.osvURL}
+		ctx, cancel := context.WithTimeout(cmd.Context(), 2*time.Minute)
+		db, err = client.Lookup(ctx, dependencyQueries(p))
+		cancel()
+		if err != nil {
+			return noRunErrorf("--online: %v", err)
+		}
 	}
 	var selected []*rules.Rule
 	for _, r := range rules.All() {
@@ -223,7 +241,7 @@ func runScan(cmd *cobra.Command, paths []string, o *scanFlags) error {
 	rep.Diagnostics = diagnostics(p)
 	if db == nil && sel.Enabled("FA801") && hasDependencyFiles(p) {
 		rep.Diagnostics = append(rep.Diagnostics, &finding.Diagnostic{Kind: "dependencies",
-			Message: "dependencies were not checked for known vulnerabilities: give --advisories (an OSV zip such as PyPI's all.zip from osv.dev) or set advisories in the configuration"})
+			Message: "dependencies were not checked for known vulnerabilities: give --advisories (an OSV zip such as PyPI's all.zip from osv.dev) or --online, or set advisories in the configuration"})
 	}
 	supp, suppDiags := suppressions(p)
 	rep.Diagnostics = append(rep.Diagnostics, suppDiags...)
@@ -290,6 +308,27 @@ func writeReport(cmd *cobra.Command, rep *report.Report, out output, o *scanFlag
 }
 
 // diagnostics lists what could not be read, parsed or resolved.
+// dependencyQueries lists the packages the dependency files declare, with
+// their exact versions when pinned or locked, for an online lookup.
+func dependencyQueries(p *project) []osv.Query {
+	var qs []osv.Query
+	for _, f := range p.files {
+		if f.Kind != source.Dependencies {
+			continue
+		}
+		res, err := manifest.Parse(f.Path, manifest.Options{})
+		if err != nil {
+			continue
+		}
+		for _, d := range res.Deps {
+			if d.Name != "" && d.Unresolvable == "" {
+				qs = append(qs, osv.Query{Name: d.Name, Version: d.Version})
+			}
+		}
+	}
+	return qs
+}
+
 // hasDependencyFiles reports a scan that found dependency files.
 func hasDependencyFiles(p *project) bool {
 	for _, f := range p.files {
