@@ -23,7 +23,8 @@ func init() {
 				"Pinned and locked versions are matched exactly; an unpinned requirement is reported when it allows an " +
 				"affected version, with examples: at high severity when it caps below the fix, at low severity when it " +
 				"also allows a fixed release (an installer picks the newest unless something holds it back). Advisories come from `--advisories` (an osv.dev-style zip such as " +
-				"PyPI's `all.zip`, or a directory of OSV JSON files; config key `advisories`). Without them nothing is " +
+				"PyPI's `all.zip`, or a directory of OSV JSON files; config key `advisories`) or from osv.dev's API with " +
+				"`--online`. Without either nothing is " +
 				"matched, and the report says so.",
 			Why: "Published vulnerabilities come with public exploits: a FastAPI app on an old Starlette, Jinja2 or " +
 				"python-multipart inherits their request smuggling, sandbox escapes and denial of service, whatever " +
