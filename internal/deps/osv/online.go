@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -306,15 +307,37 @@ func (s settings) postBatch(ctx context.Context, req batchRequest) (*batchRespon
 	return &resp, nil
 }
 
-// do performs a request and returns the body of a 200 answer, bounded by s.max.
+// maxAttempts bounds the requests made for one call when the server asks
+// to come back later (429, 502, 503, 504).
+const maxAttempts = 3
+
+// do performs a request and returns the body of a 200 answer, bounded by
+// s.max. Busy answers are retried after Retry-After (at most 10 s) or a
+// short backoff.
 func (s settings) do(ctx context.Context, method, u string, body []byte) ([]byte, error) {
+	for attempt := 1; ; attempt++ {
+		data, wait, err := s.doOnce(ctx, method, u, body)
+		if wait < 0 || attempt == maxAttempts {
+			return data, err
+		}
+		select {
+		case <-ctx.Done():
+			return nil, fmt.Errorf("osv: %s %s: %w", method, u, ctx.Err())
+		case <-time.After(wait):
+		}
+	}
+}
+
+// doOnce performs one request. wait is how long to wait before a retry,
+// or negative when the answer is final.
+func (s settings) doOnce(ctx context.Context, method, u string, body []byte) (data []byte, wait time.Duration, err error) {
 	var rd io.Reader
 	if body != nil {
 		rd = bytes.NewReader(body)
 	}
 	req, err := http.NewRequestWithContext(ctx, method, u, rd)
 	if err != nil {
-		return nil, fmt.Errorf("osv: %s %s: %w", method, u, err)
+		return nil, -1, fmt.Errorf("osv: %s %s: %w", method, u, err)
 	}
 	req.Header.Set("Accept", "application/json")
 	if body != nil {
@@ -322,21 +345,30 @@ func (s settings) do(ctx context.Context, method, u string, body []byte) ([]byte
 	}
 	resp, err := s.http.Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("osv: %s %s: %w", method, u, err)
+		return nil, -1, fmt.Errorf("osv: %s %s: %w", method, u, err)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10)) // allow connection reuse
-		return nil, fmt.Errorf("osv: %s %s: unexpected status %s", method, u, resp.Status)
+		err := fmt.Errorf("osv: %s %s: unexpected status %s", method, u, resp.Status)
+		switch resp.StatusCode {
+		case http.StatusTooManyRequests, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+			wait := 500 * time.Millisecond
+			if secs, perr := strconv.Atoi(resp.Header.Get("Retry-After")); perr == nil && secs >= 0 {
+				wait = min(time.Duration(secs)*time.Second, 10*time.Second)
+			}
+			return nil, wait, err
+		}
+		return nil, -1, err
 	}
-	data, err := io.ReadAll(io.LimitReader(resp.Body, s.max+1))
+	data, err = io.ReadAll(io.LimitReader(resp.Body, s.max+1))
 	if err != nil {
-		return nil, fmt.Errorf("osv: %s %s: read body: %w", method, u, err)
+		return nil, -1, fmt.Errorf("osv: %s %s: read body: %w", method, u, err)
 	}
 	if int64(len(data)) > s.max {
-		return nil, fmt.Errorf("osv: %s %s: %w (%d bytes)", method, u, ErrResponseTooLarge, s.max)
+		return nil, -1, fmt.Errorf("osv: %s %s: %w (%d bytes)", method, u, ErrResponseTooLarge, s.max)
 	}
-	return data, nil
+	return data, -1, nil
 }
 
 // fetchVulns returns the advisories, from the cache when their modified

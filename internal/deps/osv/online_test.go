@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -430,5 +431,52 @@ func TestCheckID(t *testing.T) {
 		if err := checkID(id); err == nil {
 			t.Errorf("checkID(%q) accepted", id)
 		}
+	}
+}
+
+func TestLookupRetriesBusyServer(t *testing.T) {
+	fake, real := newFakeOSV(t)
+	var busy atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/v1/querybatch" && busy.Add(1) == 1 {
+			w.Header().Set("Retry-After", "0")
+			http.Error(w, "slow down", http.StatusTooManyRequests)
+			return
+		}
+		// Forward to the advisory server.
+		req, _ := http.NewRequestWithContext(r.Context(), r.Method, real.URL+r.URL.Path, r.Body)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadGateway)
+			return
+		}
+		defer resp.Body.Close()
+		w.WriteHeader(resp.StatusCode)
+		_, _ = io.Copy(w, resp.Body)
+	}))
+	defer srv.Close()
+	c := &Client{BaseURL: srv.URL, CacheDir: "-"}
+	db, err := c.Lookup(context.Background(), []Query{{Name: "fastapi", Version: "0.65.1"}})
+	if err != nil {
+		t.Fatalf("Lookup after a 429: %v", err)
+	}
+	if got := len(db.Affecting("fastapi", "0.65.1")); got != 2 {
+		t.Errorf("fastapi 0.65.1: %d advisories after retry, want 2", got)
+	}
+	if busy.Load() < 2 || fake.batchHits.Load() != 1 {
+		t.Errorf("batch requests: %d to the front, %d answered; want a retry", busy.Load(), fake.batchHits.Load())
+	}
+
+	// A server that stays busy gives up after maxAttempts.
+	var tries atomic.Int64
+	always := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		tries.Add(1)
+		w.Header().Set("Retry-After", "0")
+		http.Error(w, "down", http.StatusServiceUnavailable)
+	}))
+	defer always.Close()
+	_, err = (&Client{BaseURL: always.URL, CacheDir: "-"}).Lookup(context.Background(), []Query{{Name: "fastapi"}})
+	if err == nil || !strings.Contains(err.Error(), "503") || tries.Load() != maxAttempts {
+		t.Errorf("always busy: err %v after %d tries, want a 503 error after %d", err, tries.Load(), maxAttempts)
 	}
 }
