@@ -16,7 +16,7 @@ func init() {
 		Doc: Doc{
 			What: "A requirement in a `requirements*.txt` file that does not pin one version (`fastapi>=0.100`, " +
 				"`jinja2`), and a pyproject.toml or Pipfile that declares dependencies with no lock file in its " +
-				"directory (one finding per file). `requirements*.in` files (pip-compile inputs), constraints files and " +
+				"directory or above it (a workspace lock; one finding per file). `requirements*.in` files (pip-compile inputs), constraints files and " +
 				"URL or VCS requirements are not reported.",
 			Why: "An unpinned build installs whatever is newest on the day: a compromised or broken release reaches " +
 				"production without review, builds cannot be reproduced, and a vulnerability scan of the manifest " +
@@ -45,8 +45,8 @@ func init() {
 					}
 					p.ReportFile(d.file, d.Line, d.Raw, "%s is not pinned (%s): each install may get a different release", d.Name, spec)
 				case base == "pyproject.toml" || base == "Pipfile" || base == "setup.cfg":
-					if locks[path.Dir(d.file.Rel)] {
-						continue
+					if lockedByAncestor(locks, path.Dir(d.file.Rel)) {
+						continue // a lock beside it, or a workspace lock above it
 					}
 					if _, ok := first[d.file.Rel]; !ok {
 						first[d.file.Rel] = d
@@ -64,4 +64,18 @@ func init() {
 			}
 		},
 	})
+}
+
+// lockedByAncestor reports a lock file in a directory or one above it (a
+// uv or Poetry workspace locks its members at the root).
+func lockedByAncestor(locks map[string]bool, dir string) bool {
+	for {
+		if locks[dir] {
+			return true
+		}
+		if dir == "." || dir == "/" || dir == "" {
+			return false
+		}
+		dir = path.Dir(dir)
+	}
 }
