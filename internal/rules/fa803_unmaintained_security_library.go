@@ -1,6 +1,9 @@
 package rules
 
 import (
+	"path"
+	"strings"
+
 	"github.com/fastapi-audit/fastapi-audit/internal/finding"
 )
 
@@ -37,6 +40,22 @@ func init() {
 		},
 		Check: func(p *Pass) {
 			done := map[string]bool{}
+			direct := map[string][]string{} // name -> directories of manifests (not locks) declaring it
+			for _, d := range p.Dependencies() {
+				if !d.Locked {
+					direct[d.Name] = append(direct[d.Name], path.Dir(d.file.Rel))
+				}
+			}
+			// declaredUnder reports a manifest in dir or below it (a
+			// workspace member) that declares the package.
+			declaredUnder := func(name, dir string) bool {
+				for _, m := range direct[name] {
+					if dir == "." || m == dir || strings.HasPrefix(m, dir+"/") {
+						return true
+					}
+				}
+				return false
+			}
 			for _, d := range p.Dependencies() {
 				instead := unmaintained[d.Name]
 				if instead == "" || d.Constraint || done[d.file.Rel+"\x00"+d.Name] {
@@ -44,7 +63,10 @@ func init() {
 				}
 				done[d.file.Rel+"\x00"+d.Name] = true
 				how := "depends on"
-				if d.Locked && !d.Direct {
+				if d.Locked {
+					if declaredUnder(d.Name, path.Dir(d.file.Rel)) {
+						continue // reported where the manifest declares it
+					}
 					how = "locks, as a transitive dependency,"
 				}
 				p.ReportFile(d.file, d.Line, d.Raw, "%s %s %s, which is no longer maintained: use %s", d.file.Rel, how, d.Name, instead)
