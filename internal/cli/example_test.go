@@ -30,20 +30,7 @@ func TestExampleReports(t *testing.T) {
 				t.Fatalf("exit %d, want %d: %s", code, ExitFindings, errOut)
 			}
 			got := secondsText.ReplaceAllString(secondsJSON.ReplaceAllString(out, `"seconds": 0`), "lines, 0.00s")
-			golden := filepath.Join("testdata", "vulnerable-app."+format)
-			if *update {
-				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got != string(want) {
-				t.Errorf("report differs from %s (go test ./internal/cli -update, then review):\n%s", golden, got)
-			}
+			checkGolden(t, filepath.Join("testdata", "vulnerable-app."+format), got)
 		})
 	}
 	t.Run("advisories", func(t *testing.T) {
@@ -57,20 +44,7 @@ func TestExampleReports(t *testing.T) {
 			t.Fatalf("exit %d, want %d: %s", code, ExitFindings, errOut)
 		}
 		got := secondsText.ReplaceAllString(out, "lines, 0.00s")
-		golden := filepath.Join("testdata", "vulnerable-app-advisories.text")
-		if *update {
-			if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-				t.Fatal(err)
-			}
-			return
-		}
-		want, err := os.ReadFile(golden)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got != string(want) {
-			t.Errorf("report differs from %s (go test ./internal/cli -update, then review):\n%s", golden, got)
-		}
+		checkGolden(t, filepath.Join("testdata", "vulnerable-app-advisories.text"), got)
 		// A path that is no advisory database is a usage error.
 		_, errOut, code = run(t, "scan", "--advisories", filepath.Join("testdata", "vulnerable-app.text"), app)
 		if code != ExitUsage || !strings.Contains(errOut, "--advisories") {

@@ -34,20 +34,7 @@ func TestRoutesGolden(t *testing.T) {
 				t.Fatalf("exit %d: %s", code, errOut)
 			}
 			got := out + "-- diagnostics --\n" + strings.ReplaceAll(errOut, dir+string(filepath.Separator), "")
-			golden := filepath.Join("testdata", app+".routes")
-			if *update {
-				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got != string(want) {
-				t.Errorf("routes output differs from %s:\n--- got ---\n%s\n--- want ---\n%s", golden, got, want)
-			}
+			checkGolden(t, filepath.Join("testdata", app+".routes"), got)
 		})
 	}
 }
@@ -93,5 +80,24 @@ func TestRoutesFormats(t *testing.T) {
 	}
 	if _, _, code := run(t, "routes", filepath.Join(dir, "missing")); code != ExitNoRun {
 		t.Errorf("missing path: exit %d, want %d", code, ExitNoRun)
+	}
+}
+
+// checkGolden compares output with a golden file, or rewrites the file
+// under -update.
+func checkGolden(t *testing.T, golden, got string) {
+	t.Helper()
+	if *update {
+		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != string(want) {
+		t.Errorf("output differs from %s (go test ./internal/cli -update, then review):\n--- got ---\n%s\n--- want ---\n%s", golden, got, want)
 	}
 }

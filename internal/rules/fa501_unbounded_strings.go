@@ -205,10 +205,18 @@ func responseModels(p *Pass) map[*fastapi.DataModel]bool {
 	return out
 }
 
-// lengthMetas returns the calls in the Annotated metadata of an
-// annotation, through aliases, Optional and unions with None.
-func lengthMetas(p *Pass, s *semantic.Scope, ann syntax.Expr) []*syntax.Call {
-	var out []*syntax.Call
+// metaCall is a call that constrains an annotation, with the scope its
+// names resolve in.
+type metaCall struct {
+	call  *syntax.Call
+	scope *semantic.Scope
+}
+
+// annotationMetas returns the calls that constrain an annotation: the
+// metadata of Annotated[...] and a constrained type itself (constr(...),
+// conint(...)), through aliases, Optional and unions with None.
+func annotationMetas(p *Pass, s *semantic.Scope, ann syntax.Expr) []metaCall {
+	var out []metaCall
 	for range 8 {
 		if ann == nil {
 			return out
@@ -224,7 +232,7 @@ func lengthMetas(p *Pass, s *semantic.Scope, ann syntax.Expr) []*syntax.Call {
 				}
 				for _, meta := range t.Elts[1:] {
 					if c, ok := meta.(*syntax.Call); ok {
-						out = append(out, c)
+						out = append(out, metaCall{c, s})
 					}
 				}
 				ann = t.Elts[0]
@@ -243,6 +251,8 @@ func lengthMetas(p *Pass, s *semantic.Scope, ann syntax.Expr) []*syntax.Call {
 				ann = a.Right
 				continue
 			}
+		case *syntax.Call:
+			return append(out, metaCall{a, s})
 		}
 		return out
 	}
@@ -465,8 +475,8 @@ func unboundedStrField(p *Pass, f *fastapi.Field, validated map[string]bool) boo
 			return false
 		}
 	}
-	for _, c := range lengthMetas(p, f.Class.Scope, annotationOf(f.Node)) {
-		if lengthBoundCall(p, f.Class.Scope, c, true) {
+	for _, m := range annotationMetas(p, f.Class.Scope, annotationOf(f.Node)) {
+		if lengthBoundCall(p, m.scope, m.call, true) {
 			return false
 		}
 	}
@@ -511,33 +521,7 @@ func costlyUse(p *Pass, fn *semantic.Function, matches func(syntax.Expr) bool, d
 	if fn == nil || depth > 2 {
 		return ""
 	}
-	names := map[string]bool{}
-	holds := func(e syntax.Expr) bool {
-		found := false
-		syntax.Inspect(e, func(n syntax.Node) bool {
-			if found {
-				return false
-			}
-			if x, ok := n.(syntax.Expr); ok && matches(x) {
-				found = true
-			}
-			if name, ok := n.(*syntax.Name); ok && names[name.ID] {
-				found = true
-			}
-			return !found
-		})
-		return found
-	}
-	for _, st := range fn.Node.Body {
-		syntax.Inspect(st, func(n syntax.Node) bool {
-			if a, ok := n.(*syntax.Assign); ok && len(a.Targets) == 1 && holds(a.Value) {
-				if t, ok := a.Targets[0].(*syntax.Name); ok {
-					names[t.ID] = true
-				}
-			}
-			return true
-		})
-	}
+	holds := flowNames(fn, matches)
 	for _, c := range fn.Calls(p.Prog) {
 		for i, a := range c.Node.Args {
 			if !holds(a) {

@@ -322,48 +322,13 @@ func paramBounded(p *Pass, fn *semantic.Function, prm *fastapi.Param) bool {
 	return metasBound(p, fn.Outer, prm.Arg.Annotation)
 }
 
-// metasBound looks through Annotated[...] (and aliases of it, Optional
-// and unions with None) for metadata with an upper bound.
+// metasBound reports Annotated metadata (or a constrained type) with an
+// upper bound.
 func metasBound(p *Pass, s *semantic.Scope, ann syntax.Expr) bool {
-	for range 8 {
-		if ann == nil {
-			return false
+	for _, m := range annotationMetas(p, s, ann) {
+		if boundCall(p, m.scope, m.call) {
+			return true
 		}
-		ann, s = resolveValue(p.Prog, s, ann)
-		switch a := ann.(type) {
-		case *syntax.Subscript:
-			switch shortQual(p.Prog.Qualify(s, a.Value)) {
-			case "Annotated":
-				t, ok := a.Slice.(*syntax.Tuple)
-				if !ok || len(t.Elts) == 0 {
-					return false
-				}
-				for _, meta := range t.Elts[1:] {
-					if c, ok := meta.(*syntax.Call); ok && boundCall(p, s, c) {
-						return true
-					}
-				}
-				ann = t.Elts[0]
-				continue
-			case "Optional":
-				ann = a.Slice
-				continue
-			}
-			return false
-		case *syntax.BinOp:
-			if isNone(a.Right) {
-				ann = a.Left
-				continue
-			}
-			if isNone(a.Left) {
-				ann = a.Right
-				continue
-			}
-			return false
-		case *syntax.Call:
-			return boundCall(p, s, a)
-		}
-		return false
 	}
 	return false
 }

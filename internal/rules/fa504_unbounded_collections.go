@@ -133,8 +133,8 @@ func unboundedCollectionField(p *Pass, f *fastapi.Field, validated map[string]bo
 		return ""
 	}
 	ann := annotationOf(f.Node)
-	for _, c := range lengthMetas(p, f.Class.Scope, ann) {
-		if lengthBoundCall(p, f.Class.Scope, c, false) {
+	for _, m := range annotationMetas(p, f.Class.Scope, ann) {
+		if lengthBoundCall(p, m.scope, m.call, false) {
 			return ""
 		}
 	}

@@ -202,17 +202,7 @@ func parsePDMLock(res *Result, path string, data []byte) error {
 		}
 		d.Group = lockGroup(pk.Groups)
 		d.Marker = pk.Marker
-		switch {
-		case pk.Git != "":
-			d.Unresolvable = "VCS requirement (git)"
-		case pk.Path != "":
-			d.Unresolvable = "local path requirement"
-		case pk.URL != "":
-			d.Unresolvable = "URL requirement"
-		}
-		if pk.Editable {
-			d.Unresolvable = "editable requirement (" + d.Unresolvable + ")"
-		}
+		d.Unresolvable = sourceReason(pk.Git != "", "git", pk.Path != "", pk.URL != "", pk.Editable)
 		res.Deps = append(res.Deps, d)
 	}
 	return nil
@@ -321,17 +311,7 @@ func parsePipfileLock(res *Result, path string, data []byte) error {
 			}
 			d.Specifier = spec
 			d.Version, d.Pinned = pinnedVersion(spec)
-			switch {
-			case e.Git != "":
-				d.Unresolvable = "VCS requirement (git)"
-			case e.Path != "":
-				d.Unresolvable = "local path requirement"
-			case e.File != "":
-				d.Unresolvable = "URL requirement"
-			}
-			if e.Editable {
-				d.Unresolvable = "editable requirement (" + d.Unresolvable + ")"
-			}
+			d.Unresolvable = sourceReason(e.Git != "", "git", e.Path != "", e.File != "", e.Editable)
 			res.Deps = append(res.Deps, d)
 		}
 	}
@@ -377,4 +357,25 @@ func jsonKeyLines(data []byte) (map[string]int, error) {
 			stack = append(stack, frame{obj: d == '{', expectKey: d == '{'})
 		}
 	}
+}
+
+// sourceReason says why a requirement from a VCS, a local path or a URL
+// has no version to check ("" for a registry package); editable ones say so.
+func sourceReason(vcs bool, vcsKind string, local, url, editable bool) string {
+	reason := ""
+	switch {
+	case vcs:
+		reason = "VCS requirement (" + vcsKind + ")"
+	case local:
+		reason = "local path requirement"
+	case url:
+		reason = "URL requirement"
+	}
+	switch {
+	case editable && reason == "":
+		return "editable requirement"
+	case editable:
+		return "editable requirement (" + reason + ")"
+	}
+	return reason
 }

@@ -180,27 +180,14 @@ func poetryDependency(key string, v any) (Dependency, error) {
 		if m, ok := t["markers"].(string); ok {
 			d.Marker = m
 		}
-		switch {
-		case t["git"] != nil || t["hg"] != nil || t["svn"] != nil || t["bzr"] != nil:
-			vcs := "git"
-			for _, k := range []string{"hg", "svn", "bzr"} {
-				if t[k] != nil {
-					vcs = k
-				}
-			}
-			d.Unresolvable = "VCS requirement (" + vcs + ")"
-		case t["path"] != nil || t["file"] != nil:
-			d.Unresolvable = "local path requirement"
-		case t["url"] != nil:
-			d.Unresolvable = "URL requirement"
-		}
-		if e, _ := t["editable"].(bool); e {
-			if d.Unresolvable == "" {
-				d.Unresolvable = "editable requirement"
-			} else {
-				d.Unresolvable = "editable requirement (" + d.Unresolvable + ")"
+		vcs := ""
+		for _, k := range []string{"git", "hg", "svn", "bzr"} {
+			if t[k] != nil && vcs == "" {
+				vcs = k
 			}
 		}
+		editable, _ := t["editable"].(bool)
+		d.Unresolvable = sourceReason(vcs != "", vcs, t["path"] != nil || t["file"] != nil, t["url"] != nil, editable)
 	default:
 		return d, fmt.Errorf("%s: unsupported dependency value of type %T", key, v)
 	}

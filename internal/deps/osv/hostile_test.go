@@ -264,7 +264,7 @@ func TestDirectorySymlinks(t *testing.T) {
 	os.WriteFile(filepath.Join(dir, ".git", "x.json"), []byte(validDoc("GIT-1", "foo")), 0o600)
 	os.WriteFile(filepath.Join(dir, "bad.json"), []byte("{"), 0o600)
 	if err := os.Symlink(filepath.Join(outside, "secret.json"), filepath.Join(dir, "link.json")); err != nil {
-		t.Skipf("symlinks unsupported: %v", err)
+		t.Fatalf("symlink: %v", err)
 	}
 	os.Symlink(filepath.Join(outside, "sub"), filepath.Join(dir, "linkdir"))
 	os.Symlink("../../../", filepath.Join(dir, "a", "up"))
