@@ -2,6 +2,7 @@ package rules
 
 import (
 	"path"
+	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -37,17 +38,17 @@ func (p *Pass) Dependencies() []declared {
 		if f.Kind != source.Dependencies {
 			continue
 		}
-		res, err := manifest.Parse(f.Path, manifest.Options{})
+		res, err := manifest.Parse(f.Path, manifest.Options{Root: includeRoot(f)})
 		if err != nil {
 			continue // unsupported or unreadable: the read diagnostics name it
 		}
 		for _, d := range res.Deps {
 			df, ok := byPath[path.Clean(d.File)]
 			if !ok {
-				df = f // an include outside the discovered files: report at the including file
-				if d.File != f.Path {
-					continue
-				}
+				// An included file discovery does not list (base.txt,
+				// common.in): reported under its own name.
+				df = includedFile(f, d.File)
+				byPath[path.Clean(d.File)] = df
 			}
 			key := df.Rel + "\x00" + d.Name + "\x00" + strconv.Itoa(d.Line)
 			if seen[key] {
@@ -65,6 +66,25 @@ func (p *Pass) Dependencies() []declared {
 		return a.Line < b.Line
 	})
 	return p.shared.deps
+}
+
+// includeRoot is the directory requirements includes may reach: the scan
+// root, or the file's own directory when the file was named on its own.
+func includeRoot(f source.File) string {
+	if f.Root == f.Path {
+		return filepath.Dir(f.Path)
+	}
+	return f.Root
+}
+
+// includedFile describes a requirements file reached only through an
+// include of the discovered file f.
+func includedFile(f source.File, p string) source.File {
+	rel, err := filepath.Rel(includeRoot(f), p)
+	if err != nil || strings.HasPrefix(rel, "..") {
+		rel = filepath.Base(p)
+	}
+	return source.File{Path: p, Root: f.Root, Rel: filepath.ToSlash(rel), Kind: source.Dependencies}
 }
 
 // lockDirs returns the directories holding a lock file.

@@ -91,11 +91,21 @@ func envFile(name string) bool {
 	return false
 }
 
-func classify(name string) (Kind, bool) {
+// requirementsDirFile reports a .txt or .in file in a directory named
+// requirements (requirements/base.txt, requirements/prod.in), the usual
+// layout for split requirement sets.
+func requirementsDirFile(rel string) bool {
+	dir := path.Base(path.Dir(rel))
+	return (dir == "requirements" || dir == "reqs") && (strings.HasSuffix(rel, ".txt") || strings.HasSuffix(rel, ".in"))
+}
+
+// classify names the kind of a file from its slash-separated path.
+func classify(rel string) (Kind, bool) {
+	name := path.Base(rel)
 	switch {
 	case strings.HasSuffix(name, ".py") || strings.HasSuffix(name, ".pyi"):
 		return Python, true
-	case dependencyFile(name):
+	case dependencyFile(name) || requirementsDirFile(rel):
 		return Dependencies, true
 	case envFile(name):
 		return Env, true
@@ -123,7 +133,7 @@ func Discover(paths []string, opts Options) ([]File, []Diagnostic, error) {
 			return nil, nil, fmt.Errorf("scan path: %w", err)
 		}
 		if !info.IsDir() {
-			kind, ok := classify(filepath.Base(p))
+			kind, ok := classify(filepath.ToSlash(p))
 			if !ok {
 				kind = Python // a file named explicitly is read as Python
 			}
@@ -226,7 +236,7 @@ func (w *walker) dir(p string, rel []string, ignore []gitignore.Pattern) {
 			w.dir(child, crel, ignore)
 			continue
 		}
-		kind, ok := classify(name)
+		kind, ok := classify(relPath)
 		if !ok {
 			continue
 		}

@@ -40,6 +40,8 @@ func TestDiscover(t *testing.T) {
 		"src/pkg/mod.pyi":              "",
 		"requirements.txt":             "fastapi==0.100.0\n",
 		"requirements-dev.txt":         "",
+		"requirements/base.txt":        "",
+		"requirements/notes.md":        "",
 		"pyproject.toml":               "",
 		".env":                         "SECRET=x\n",
 		".env.example":                 "SECRET=\n",
@@ -70,7 +72,7 @@ func TestDiscover(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []string{".env", "app/api/routes.py", "app/main.py", "app/sub/kept.py", "certs/server.key",
-		"pyproject.toml", "requirements-dev.txt", "requirements.txt", "src/pkg/mod.pyi"}
+		"pyproject.toml", "requirements-dev.txt", "requirements.txt", "requirements/base.txt", "src/pkg/mod.pyi"}
 	if got := rels(files); !slices.Equal(got, want) {
 		t.Errorf("files:\n got %v\nwant %v", got, want)
 	}
@@ -81,7 +83,7 @@ func TestDiscover(t *testing.T) {
 	for _, f := range files {
 		kinds[f.Rel] = f.Kind
 	}
-	if kinds["requirements.txt"] != Dependencies || kinds[".env"] != Env || kinds["app/main.py"] != Python {
+	if kinds["requirements.txt"] != Dependencies || kinds["requirements/base.txt"] != Dependencies || kinds[".env"] != Env || kinds["app/main.py"] != Python {
 		t.Errorf("kinds = %v", kinds)
 	}
 

@@ -73,8 +73,9 @@ func (r *Result) diag(file string, line int, format string, args ...any) {
 
 // Options bound the work Parse does.
 type Options struct {
-	MaxFileSize     int64 // largest file read, in bytes; 0 means DefaultMaxFileSize, negative means no limit
-	MaxIncludeDepth int   // deepest -r/-c nesting followed; 0 means DefaultMaxIncludeDepth, negative means includes are not followed
+	Root            string // requirements includes are followed only inside this directory; empty means the directory of the file parsed
+	MaxFileSize     int64  // largest file read, in bytes; 0 means DefaultMaxFileSize, negative means no limit
+	MaxIncludeDepth int    // deepest -r/-c nesting followed; 0 means DefaultMaxIncludeDepth, negative means includes are not followed
 }
 
 func (o Options) maxFileSize() int64 {

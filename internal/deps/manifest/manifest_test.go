@@ -145,6 +145,18 @@ func TestIncludeOutsideRoot(t *testing.T) {
 	checkDiags(t, r, `requirements.txt:1: requirements include "../shared.txt" is outside`)
 }
 
+func TestIncludeInsideGivenRoot(t *testing.T) {
+	r, err := Parse("testdata/outside/proj/requirements.txt", Options{Root: "testdata/outside"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	check(t, r, []want{
+		{File: "shared.txt", Name: "requests", Spec: "==2.0.0", Version: "2.0.0", Pinned: true, Direct: true, Line: 1},
+		{File: "requirements.txt", Name: "fastapi", Direct: true, Line: 2},
+	})
+	checkDiags(t, r)
+}
+
 func TestIncludeDepth(t *testing.T) {
 	dir := t.TempDir()
 	for i := 0; i < 5; i++ {

@@ -21,7 +21,13 @@ func parseRequirementsRoot(res *Result, path string, data []byte, opts Options) 
 	if err != nil {
 		abs = filepath.Clean(path)
 	}
-	p := &reqParser{res: res, opts: opts, root: filepath.Dir(abs), visited: map[string]bool{}}
+	root := filepath.Dir(abs)
+	if opts.Root != "" {
+		if r, err := filepath.Abs(opts.Root); err == nil {
+			root = r
+		}
+	}
+	p := &reqParser{res: res, opts: opts, root: root, visited: map[string]bool{}}
 	p.file(path, abs, data, false)
 }
 
