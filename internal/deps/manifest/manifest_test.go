@@ -240,8 +240,8 @@ func TestPoetryPyproject(t *testing.T) {
 		{File: pp, Name: "jinja2", Spec: "==2.10", Version: "2.10", Pinned: true, Direct: true, Line: 10},
 		{File: pp, Name: "pyyaml", Direct: true, Line: 11},
 		{File: pp, Name: "requests", Spec: ">=2.20,<3.0", Direct: true, Line: 12},
-		{File: pp, Name: "numpy", Spec: "<=1.21", Direct: true, Line: 13},
-		{File: pp, Name: "numpy", Spec: ">=1.22,<2.0", Direct: true, Line: 13},
+		{File: pp, Name: "numpy", Spec: "<=1.21", Direct: true, Line: 13, Marker: `python_version < "3.8"`},
+		{File: pp, Name: "numpy", Spec: ">=1.22,<2.0", Direct: true, Line: 13, Marker: `python_version >= "3.8"`},
 		{File: pp, Name: "mylib", Direct: true, Line: 17, Unres: "VCS requirement (git)"},
 		{File: pp, Name: "localpkg", Direct: true, Line: 18, Unres: "local path requirement"},
 		{File: pp, Name: "asyncpg", Spec: ">=0.22,<0.23", Direct: true, Line: 19, Group: "pg", Marker: "sys_platform == 'linux'"},
@@ -407,5 +407,30 @@ func TestParseRequirement(t *testing.T) {
 		if d, err := parseRequirement(bad); err == nil {
 			t.Errorf("%q: no error (%+v)", bad, d)
 		}
+	}
+}
+
+func TestPoetryEnvMarker(t *testing.T) {
+	for _, c := range []struct {
+		entry map[string]any
+		want  string
+	}{
+		{map[string]any{"version": "^1.0"}, ""},
+		{map[string]any{"python": "^3.8"}, `python_version >= "3.8" and python_version < "4.0"`},
+		{map[string]any{"python": "~2.7 || ^3.6"}, `(python_version >= "2.7" and python_version < "2.8" or python_version >= "3.6" and python_version < "4.0")`},
+		{map[string]any{"python": "3.9"}, `python_version == "3.9"`},
+		{map[string]any{"python": "*", "platform": "linux"}, `sys_platform == "linux"`},
+		{map[string]any{"python": "not a constraint ^^"}, ""},
+	} {
+		if got := poetryEnvMarker(c.entry); got != c.want {
+			t.Errorf("poetryEnvMarker(%v) = %s, want %s", c.entry, got, c.want)
+		}
+	}
+	d, err := poetryDependency("pkg", map[string]any{"version": "1.0", "markers": "os_name == 'nt'", "python": "<3.8"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `(os_name == 'nt') and python_version < "3.8"`; d.Marker != want {
+		t.Errorf("marker = %s, want %s", d.Marker, want)
 	}
 }

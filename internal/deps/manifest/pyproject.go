@@ -180,6 +180,7 @@ func poetryDependency(key string, v any) (Dependency, error) {
 		if m, ok := t["markers"].(string); ok {
 			d.Marker = m
 		}
+		d.Marker = andMarkers(d.Marker, poetryEnvMarker(t))
 		vcs := ""
 		for _, k := range []string{"git", "hg", "svn", "bzr"} {
 			if t[k] != nil && vcs == "" {
@@ -201,6 +202,56 @@ func poetryDependency(key string, v any) (Dependency, error) {
 	d.Specifier = spec
 	d.Version, d.Pinned = pinnedVersion(spec)
 	return d, nil
+}
+
+// poetryEnvMarker turns the python and platform keys of a Poetry entry
+// ({version = "^1.0", python = "<3.8", platform = "linux"}) into the PEP 508
+// marker they stand for; "" when there are none or they cannot be read.
+func poetryEnvMarker(t map[string]any) string {
+	var parts []string
+	if py, ok := t["python"].(string); ok {
+		spec, err := poetryConstraint(py)
+		if err == nil && spec != "" {
+			var alts []string
+			for _, alt := range strings.Split(spec, "||") {
+				var and []string
+				for _, cl := range strings.Split(alt, ",") {
+					op, ver := splitOperator(cl)
+					and = append(and, fmt.Sprintf("python_version %s %q", op, ver))
+				}
+				alts = append(alts, strings.Join(and, " and "))
+			}
+			m := strings.Join(alts, " or ")
+			if len(alts) > 1 {
+				m = "(" + m + ")"
+			}
+			parts = append(parts, m)
+		}
+	}
+	if pl, ok := t["platform"].(string); ok && pl != "" {
+		parts = append(parts, fmt.Sprintf("sys_platform == %q", pl))
+	}
+	return strings.Join(parts, " and ")
+}
+
+// splitOperator splits a PEP 440 clause ("<3.8") into operator and version.
+func splitOperator(cl string) (op, version string) {
+	i := strings.IndexFunc(cl, func(r rune) bool { return !strings.ContainsRune("<>=!~", r) })
+	if i <= 0 {
+		return "==", cl
+	}
+	return cl[:i], cl[i:]
+}
+
+// andMarkers joins two markers with "and", either may be empty.
+func andMarkers(a, b string) string {
+	switch {
+	case a == "":
+		return b
+	case b == "":
+		return a
+	}
+	return "(" + a + ") and " + b
 }
 
 func stringList(v any) []string {
