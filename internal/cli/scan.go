@@ -220,10 +220,12 @@ func runScan(cmd *cobra.Command, paths []string, o *scanFlags) error {
 	if err != nil {
 		return err
 	}
+	var deps []manifest.Declared
 	if o.online {
+		deps = manifest.Project(p.files)
 		client := &osv.Client{BaseURL: o.osvURL}
 		ctx, cancel := context.WithTimeout(cmd.Context(), 2*time.Minute)
-		db, err = client.Lookup(ctx, dependencyQueries(p))
+		db, err = client.Lookup(ctx, dependencyQueries(deps))
 		cancel()
 		if err != nil {
 			return noRunErrorf("--online: %v", err)
@@ -235,7 +237,7 @@ func runScan(cmd *cobra.Command, paths []string, o *scanFlags) error {
 			selected = append(selected, r)
 		}
 	}
-	all := rules.Run(selected, p.model, p.files, rules.Options{PublicRoutes: o.publicRoutes, Advisories: db})
+	all := rules.Run(selected, p.model, p.files, rules.Options{PublicRoutes: o.publicRoutes, Advisories: db, Dependencies: deps})
 
 	rep := &report.Report{Tool: report.Tool{Name: "fastapi-audit", Version: Version}, Rules: selected}
 	rep.Diagnostics = diagnostics(p)
@@ -307,23 +309,13 @@ func writeReport(cmd *cobra.Command, rep *report.Report, out output, o *scanFlag
 	return report.WriteText(w, rep, report.TextOptions{Color: color, Quiet: o.quiet})
 }
 
-// diagnostics lists what could not be read, parsed or resolved.
 // dependencyQueries lists the packages the dependency files declare, with
 // their exact versions when pinned or locked, for an online lookup.
-func dependencyQueries(p *project) []osv.Query {
+func dependencyQueries(deps []manifest.Declared) []osv.Query {
 	var qs []osv.Query
-	for _, f := range p.files {
-		if f.Kind != source.Dependencies {
-			continue
-		}
-		res, err := manifest.Parse(f.Path, manifest.Options{})
-		if err != nil {
-			continue
-		}
-		for _, d := range res.Deps {
-			if d.Name != "" && d.Unresolvable == "" {
-				qs = append(qs, osv.Query{Name: d.Name, Version: d.Version})
-			}
+	for _, d := range deps {
+		if d.Name != "" && d.Unresolvable == "" {
+			qs = append(qs, osv.Query{Name: d.Name, Version: d.Version})
 		}
 	}
 	return qs
@@ -339,6 +331,7 @@ func hasDependencyFiles(p *project) bool {
 	return false
 }
 
+// diagnostics lists what could not be read, parsed or resolved.
 func diagnostics(p *project) []*finding.Diagnostic {
 	var out []*finding.Diagnostic
 	for _, d := range p.diags {

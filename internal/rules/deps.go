@@ -2,9 +2,6 @@ package rules
 
 import (
 	"path"
-	"path/filepath"
-	"sort"
-	"strconv"
 	"strings"
 
 	"deps.dev/util/semver"
@@ -13,78 +10,18 @@ import (
 	"github.com/fastapi-audit/fastapi-audit/internal/source"
 )
 
-// declared is a dependency with the discovered file that declares it.
-type declared struct {
-	manifest.Dependency
-	file source.File
-}
-
 // Dependencies returns every dependency the project's dependency files
-// declare, parsed once per run. Requirements included with -r from a file
-// that is itself discovered appear once, under their own file.
-func (p *Pass) Dependencies() []declared {
-	if p.shared.depsDone {
-		return p.shared.deps
-	}
-	p.shared.depsDone = true
-	byPath := map[string]source.File{}
-	for _, f := range p.Files {
-		if f.Kind == source.Dependencies {
-			byPath[path.Clean(f.Path)] = f
+// declare (manifest.Project), computed once per run unless the caller gave
+// them in Options.
+func (p *Pass) Dependencies() []manifest.Declared {
+	if !p.shared.depsDone {
+		p.shared.depsDone = true
+		p.shared.deps = p.Options.Dependencies
+		if p.shared.deps == nil {
+			p.shared.deps = manifest.Project(p.Files)
 		}
 	}
-	seen := map[string]bool{}
-	for _, f := range p.Files {
-		if f.Kind != source.Dependencies {
-			continue
-		}
-		res, err := manifest.Parse(f.Path, manifest.Options{Root: includeRoot(f)})
-		if err != nil {
-			continue // unsupported or unreadable: the read diagnostics name it
-		}
-		for _, d := range res.Deps {
-			df, ok := byPath[path.Clean(d.File)]
-			if !ok {
-				// An included file discovery does not list (base.txt,
-				// common.in): reported under its own name.
-				df = includedFile(f, d.File)
-				byPath[path.Clean(d.File)] = df
-			}
-			key := df.Rel + "\x00" + d.Name + "\x00" + strconv.Itoa(d.Line)
-			if seen[key] {
-				continue
-			}
-			seen[key] = true
-			p.shared.deps = append(p.shared.deps, declared{Dependency: d, file: df})
-		}
-	}
-	sort.SliceStable(p.shared.deps, func(i, j int) bool {
-		a, b := p.shared.deps[i], p.shared.deps[j]
-		if a.file.Rel != b.file.Rel {
-			return a.file.Rel < b.file.Rel
-		}
-		return a.Line < b.Line
-	})
 	return p.shared.deps
-}
-
-// includeRoot is the directory requirements includes may reach: the scan
-// root, or the file's own directory when the file was named on its own.
-func includeRoot(f source.File) string {
-	if f.Root == f.Path {
-		return filepath.Dir(f.Path)
-	}
-	return f.Root
-}
-
-// includedFile describes a requirements file reached only through an
-// include of the discovered file f.
-func includedFile(f source.File, p string) source.File {
-	rel, err := filepath.Rel(includeRoot(f), p)
-	if err != nil || strings.HasPrefix(rel, "..") {
-		rel = filepath.Base(p)
-	}
-	return source.File{Path: p, Root: f.Root, Rel: filepath.ToSlash(rel), Kind: source.Dependencies}
 }
 
 // lockDirs returns the directories holding a lock file.

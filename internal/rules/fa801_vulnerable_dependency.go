@@ -51,7 +51,7 @@ func init() {
 						continue
 					}
 					ids, fix := matchSummary(ms)
-					p.ReportFile(d.file, d.Line, d.Raw, "%s %s has %s: %s; %s",
+					p.ReportFile(d.Source, d.Line, d.Raw, "%s %s has %s: %s; %s",
 						d.Name, d.Version, countOf(len(ms), "known vulnerability", "known vulnerabilities"), ids, fix)
 					continue
 				}
@@ -74,7 +74,7 @@ func init() {
 				if spec == "" {
 					spec = "any version"
 				}
-				f := p.ReportFile(d.file, d.Line, d.Raw, "%s (%s) allows versions with %s (for example %s): %s; %s and pin it",
+				f := p.ReportFile(d.Source, d.Line, d.Raw, "%s (%s) allows versions with %s (for example %s): %s; %s and pin it",
 					d.Name, spec, countOf(len(ms), "known vulnerability", "known vulnerabilities"), strings.Join(examples, ", "), ids, fix)
 				f.Confidence = finding.MediumConfidence
 				if newest := fixedAll(plain); newest != "" && allowsVersion(d.Dependency, newest) {

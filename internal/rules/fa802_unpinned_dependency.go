@@ -4,6 +4,7 @@ import (
 	"path"
 	"strings"
 
+	"github.com/fastapi-audit/fastapi-audit/internal/deps/manifest"
 	"github.com/fastapi-audit/fastapi-audit/internal/finding"
 )
 
@@ -31,9 +32,9 @@ func init() {
 		Check: func(p *Pass) {
 			locks := lockDirs(p)
 			manifests := map[string]int{}
-			first := map[string]declared{}
+			first := map[string]manifest.Declared{}
 			for _, d := range p.Dependencies() {
-				base := path.Base(d.file.Rel)
+				base := path.Base(d.Source.Rel)
 				if d.Name == "" || d.Unresolvable != "" || d.Constraint || d.Pinned || d.Locked {
 					continue
 				}
@@ -43,15 +44,15 @@ func init() {
 					if spec == "" {
 						spec = "any version"
 					}
-					p.ReportFile(d.file, d.Line, d.Raw, "%s is not pinned (%s): each install may get a different release", d.Name, spec)
+					p.ReportFile(d.Source, d.Line, d.Raw, "%s is not pinned (%s): each install may get a different release", d.Name, spec)
 				case base == "pyproject.toml" || base == "Pipfile" || base == "setup.cfg":
-					if lockedByAncestor(locks, path.Dir(d.file.Rel)) {
+					if lockedByAncestor(locks, path.Dir(d.Source.Rel)) {
 						continue // a lock beside it, or a workspace lock above it
 					}
-					if _, ok := first[d.file.Rel]; !ok {
-						first[d.file.Rel] = d
+					if _, ok := first[d.Source.Rel]; !ok {
+						first[d.Source.Rel] = d
 					}
-					manifests[d.file.Rel]++
+					manifests[d.Source.Rel]++
 				}
 			}
 			for rel, n := range manifests {
@@ -59,7 +60,7 @@ func init() {
 				if path.Base(rel) == "setup.cfg" {
 					continue // a library's ranges, not an application's install
 				}
-				p.ReportFile(d.file, d.Line, d.Raw, "%s declares %s without exact versions and no lock file sits next to it: each install resolves them anew",
+				p.ReportFile(d.Source, d.Line, d.Raw, "%s declares %s without exact versions and no lock file sits next to it: each install resolves them anew",
 					rel, countOf(n, "dependency", "dependencies"))
 			}
 		},

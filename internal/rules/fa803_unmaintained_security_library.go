@@ -43,7 +43,7 @@ func init() {
 			direct := map[string][]string{} // name -> directories of manifests (not locks) declaring it
 			for _, d := range p.Dependencies() {
 				if !d.Locked {
-					direct[d.Name] = append(direct[d.Name], path.Dir(d.file.Rel))
+					direct[d.Name] = append(direct[d.Name], path.Dir(d.Source.Rel))
 				}
 			}
 			// declaredUnder reports a manifest in dir or below it (a
@@ -58,18 +58,18 @@ func init() {
 			}
 			for _, d := range p.Dependencies() {
 				instead := unmaintained[d.Name]
-				if instead == "" || d.Constraint || done[d.file.Rel+"\x00"+d.Name] {
+				if instead == "" || d.Constraint || done[d.Source.Rel+"\x00"+d.Name] {
 					continue
 				}
-				done[d.file.Rel+"\x00"+d.Name] = true
+				done[d.Source.Rel+"\x00"+d.Name] = true
 				how := "depends on"
 				if d.Locked {
-					if declaredUnder(d.Name, path.Dir(d.file.Rel)) {
+					if declaredUnder(d.Name, path.Dir(d.Source.Rel)) {
 						continue // reported where the manifest declares it
 					}
 					how = "locks, as a transitive dependency,"
 				}
-				p.ReportFile(d.file, d.Line, d.Raw, "%s %s %s, which is no longer maintained: use %s", d.file.Rel, how, d.Name, instead)
+				p.ReportFile(d.Source, d.Line, d.Raw, "%s %s %s, which is no longer maintained: use %s", d.Source.Rel, how, d.Name, instead)
 			}
 		},
 	})

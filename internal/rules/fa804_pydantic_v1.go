@@ -37,9 +37,9 @@ func init() {
 					if err != nil || !strings.HasPrefix(v.Canon(false), "1.") {
 						continue
 					}
-					p.ReportFile(d.file, d.Line, d.Raw, "pydantic %s is Pydantic v1, which no longer receives fixes and newer FastAPI releases drop", d.Version)
+					p.ReportFile(d.Source, d.Line, d.Raw, "pydantic %s is Pydantic v1, which no longer receives fixes and newer FastAPI releases drop", d.Version)
 				case d.Specifier != "" && !allowsVersion(d.Dependency, "2.0.0") && !allowsVersion(d.Dependency, "2.10.0") && allowsVersion(d.Dependency, "1.10.0"):
-					p.ReportFile(d.file, d.Line, d.Raw, "pydantic %s allows only Pydantic v1, which no longer receives fixes and newer FastAPI releases drop", d.Specifier)
+					p.ReportFile(d.Source, d.Line, d.Raw, "pydantic %s allows only Pydantic v1, which no longer receives fixes and newer FastAPI releases drop", d.Specifier)
 				}
 			}
 		},

@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/fastapi-audit/fastapi-audit/internal/deps/manifest"
 	"github.com/fastapi-audit/fastapi-audit/internal/deps/osv"
 	"github.com/fastapi-audit/fastapi-audit/internal/fastapi"
 	"github.com/fastapi-audit/fastapi-audit/internal/finding"
@@ -109,6 +110,9 @@ func KnownPrefix(p string) bool {
 type Options struct {
 	PublicRoutes []string // path globs meant to be anonymous
 	Advisories   *osv.DB  // known vulnerabilities; nil when none were given
+	// Dependencies are the project's declared dependencies when the caller
+	// already collected them (manifest.Project); nil means collect them.
+	Dependencies []manifest.Declared
 }
 
 // Pass is one rule's run over the program.
@@ -128,7 +132,7 @@ type Pass struct {
 type shared struct {
 	flows    []*taint.Flow
 	done     bool
-	deps     []declared
+	deps     []manifest.Declared
 	depsDone bool
 }
 

@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 )
@@ -300,6 +301,18 @@ func TestAffectingConstraintIntervalOnly(t *testing.T) {
 		}
 		if len(ms) == 1 && ms[0].LowestFix != want {
 			t.Errorf("foo-bar %s lowest fix %q, want %q", v, ms[0].LowestFix, want)
+		}
+	}
+}
+func TestCheckID(t *testing.T) {
+	for _, id := range []string{"PYSEC-2021-100", "GHSA-8r8j-xvfj-36f9", "CVE-2021-32677", "a:b.c_d"} {
+		if err := checkID(id); err != nil {
+			t.Errorf("checkID(%q) = %v", id, err)
+		}
+	}
+	for _, id := range []string{"", ".", "..", "../x", "a/b", `a\b`, "a b", "a%2f", strings.Repeat("a", 101), "é"} {
+		if err := checkID(id); err == nil {
+			t.Errorf("checkID(%q) accepted", id)
 		}
 	}
 }
