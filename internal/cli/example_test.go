@@ -89,29 +89,35 @@ func TestExampleReports(t *testing.T) {
 	})
 	t.Run("sarif", func(t *testing.T) {
 		out, _, _ := run(t, "scan", "--format", "sarif", app)
-		f, err := os.Open(filepath.Join("..", "report", "testdata", "sarif-schema-2.1.0.json"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer f.Close()
-		doc, err := jsonschema.UnmarshalJSON(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		c := jsonschema.NewCompiler()
-		if err := c.AddResource("sarif.json", doc); err != nil {
-			t.Fatal(err)
-		}
-		schema, err := c.Compile("sarif.json")
-		if err != nil {
-			t.Fatal(err)
-		}
-		inst, err := jsonschema.UnmarshalJSON(bytes.NewReader([]byte(out)))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := schema.Validate(inst); err != nil {
-			t.Fatalf("SARIF of the example app does not validate: %v", err)
-		}
+		validateSARIF(t, out)
 	})
+}
+
+// validateSARIF checks a report against the official SARIF 2.1.0 schema.
+func validateSARIF(t *testing.T, out string) {
+	t.Helper()
+	f, err := os.Open(filepath.Join("..", "report", "testdata", "sarif-schema-2.1.0.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	doc, err := jsonschema.UnmarshalJSON(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := jsonschema.NewCompiler()
+	if err := c.AddResource("sarif.json", doc); err != nil {
+		t.Fatal(err)
+	}
+	schema, err := c.Compile("sarif.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader([]byte(out)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := schema.Validate(inst); err != nil {
+		t.Fatalf("SARIF does not validate: %v", err)
+	}
 }

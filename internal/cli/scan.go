@@ -233,7 +233,7 @@ func runScan(cmd *cobra.Command, paths []string, o *scanFlags) error {
 	}
 	var selected []*rules.Rule
 	for _, r := range rules.All() {
-		if sel.Enabled(r.ID) {
+		if sel.Enabled(r.ID) && !r.Live() {
 			selected = append(selected, r)
 		}
 	}

@@ -92,14 +92,20 @@ func (c *Confidence) UnmarshalText(b []byte) error {
 // Location is a range in a source file. Lines are 1-based; columns are
 // 1-based and count Unicode code points.
 type Location struct {
-	File      string `json:"file"` // slash path relative to the scan root
+	File      string `json:"file"`          // slash path relative to the scan root; "" for live findings
+	URL       string `json:"url,omitempty"` // the URL a live (probe) finding is about
 	Line      int    `json:"line"`
 	Column    int    `json:"column"`
 	EndLine   int    `json:"end_line"`
 	EndColumn int    `json:"end_column"`
 }
 
-func (l Location) String() string { return fmt.Sprintf("%s:%d:%d", l.File, l.Line, l.Column) }
+func (l Location) String() string {
+	if l.File == "" && l.URL != "" {
+		return l.URL
+	}
+	return fmt.Sprintf("%s:%d:%d", l.File, l.Line, l.Column)
+}
 
 // Step is one step of evidence, such as a hop of a taint path.
 type Step struct {
@@ -115,20 +121,23 @@ type Suppression struct {
 
 // Finding is one reported problem.
 type Finding struct {
-	RuleID      string       `json:"rule_id"`
-	Title       string       `json:"title"`
-	Severity    Severity     `json:"severity"`
-	Confidence  Confidence   `json:"confidence"`
-	CWE         []int        `json:"cwe"`
-	OWASP       []string     `json:"owasp"`
-	Location    Location     `json:"location"`
-	Function    string       `json:"function,omitempty"` // qualified name of the enclosing function
-	Message     string       `json:"message"`
-	Snippet     string       `json:"snippet,omitempty"`
-	Remediation string       `json:"remediation"`
-	Evidence    []Step       `json:"evidence,omitempty"`
-	Fingerprint string       `json:"fingerprint"`
-	Suppressed  *Suppression `json:"suppressed,omitempty"`
+	RuleID      string     `json:"rule_id"`
+	Title       string     `json:"title"`
+	Severity    Severity   `json:"severity"`
+	Confidence  Confidence `json:"confidence"`
+	CWE         []int      `json:"cwe"`
+	OWASP       []string   `json:"owasp"`
+	Location    Location   `json:"location"`
+	Function    string     `json:"function,omitempty"` // qualified name of the enclosing function
+	Message     string     `json:"message"`
+	Snippet     string     `json:"snippet,omitempty"`
+	Remediation string     `json:"remediation"`
+	Evidence    []Step     `json:"evidence,omitempty"`
+	HTTP        *Exchange  `json:"http,omitempty"` // the request and response that show a live finding
+	// Live is what a probe found about a static finding (probe --source).
+	Live        *Confirmation `json:"live,omitempty"`
+	Fingerprint string        `json:"fingerprint"`
+	Suppressed  *Suppression  `json:"suppressed,omitempty"`
 
 	// Secrets are values that must never be printed; Redact masks them in
 	// the message and snippet.
@@ -155,7 +164,8 @@ func Fingerprints(fs []*Finding) {
 	}
 }
 
-// Redact masks a finding's secrets in its message, snippet and evidence.
+// Redact masks a finding's secrets in its message, snippet, evidence and
+// HTTP exchange.
 func (f *Finding) Redact() {
 	for _, s := range f.Secrets {
 		if s == "" {
@@ -167,7 +177,49 @@ func (f *Finding) Redact() {
 		for i := range f.Evidence {
 			f.Evidence[i].Message = strings.ReplaceAll(f.Evidence[i].Message, s, m)
 		}
+		if x := f.HTTP; x != nil {
+			x.Request.Body = strings.ReplaceAll(x.Request.Body, s, m)
+			x.Response.Body = strings.ReplaceAll(x.Response.Body, s, m)
+			for i := range x.Request.Headers {
+				x.Request.Headers[i] = strings.ReplaceAll(x.Request.Headers[i], s, m)
+			}
+			for i := range x.Response.Headers {
+				x.Response.Headers[i] = strings.ReplaceAll(x.Response.Headers[i], s, m)
+			}
+		}
 	}
+}
+
+// Exchange is one HTTP request and its response, as evidence of a live
+// finding, with a curl command that repeats the request.
+type Exchange struct {
+	Request  HTTPRequest  `json:"request"`
+	Response HTTPResponse `json:"response"`
+	Curl     string       `json:"curl"`
+}
+
+// HTTPRequest is the request half of an exchange. Credentials the user gave
+// appear as shell variables ($FASTAPI_AUDIT_TOKEN), never in clear.
+type HTTPRequest struct {
+	Method  string   `json:"method"`
+	URL     string   `json:"url"`
+	Headers []string `json:"headers,omitempty"` // "Name: value"
+	Body    string   `json:"body,omitempty"`    // an excerpt
+}
+
+// HTTPResponse is the response half of an exchange.
+type HTTPResponse struct {
+	Status  int      `json:"status"`
+	Headers []string `json:"headers,omitempty"` // "Name: value"
+	Body    string   `json:"body,omitempty"`    // an excerpt
+	Seconds float64  `json:"seconds"`
+}
+
+// Confirmation records whether a live probe reproduced a static finding.
+type Confirmation struct {
+	Confirmed bool   `json:"confirmed"`
+	Message   string `json:"message"`       // what the probe saw, or why it could not check
+	URL       string `json:"url,omitempty"` // the URL it checked
 }
 
 // Mask hides a secret, keeping at most its first four characters for

@@ -22,6 +22,8 @@ type Stats struct {
 	Lines   int     `json:"lines"`
 	Seconds float64 `json:"seconds"`
 	Rules   int     `json:"rules"`
+	// Requests is the number of HTTP requests a probe sent.
+	Requests int `json:"requests,omitempty"`
 }
 
 // Report is everything a scan produced.

@@ -75,7 +75,20 @@ type (
 		PartialFingerprints map[string]string  `json:"partialFingerprints"`
 		CodeFlows           []sarifCodeFlow    `json:"codeFlows,omitempty"`
 		Suppressions        []sarifSuppression `json:"suppressions,omitempty"`
+		WebRequest          *sarifWebRequest   `json:"webRequest,omitempty"`
+		WebResponse         *sarifWebResponse  `json:"webResponse,omitempty"`
 		Properties          map[string]any     `json:"properties"`
+	}
+	sarifWebRequest struct {
+		Method  string            `json:"method"`
+		Target  string            `json:"target"`
+		Headers map[string]string `json:"headers,omitempty"`
+		Body    *sarifText        `json:"body,omitempty"`
+	}
+	sarifWebResponse struct {
+		StatusCode int               `json:"statusCode"`
+		Headers    map[string]string `json:"headers,omitempty"`
+		Body       *sarifText        `json:"body,omitempty"`
 	}
 	sarifLocation struct {
 		PhysicalLocation sarifPhysical `json:"physicalLocation"`
@@ -87,7 +100,7 @@ type (
 	}
 	sarifArtifact struct {
 		URI       string `json:"uri"`
-		URIBaseID string `json:"uriBaseId"`
+		URIBaseID string `json:"uriBaseId,omitempty"`
 	}
 	sarifRegion struct {
 		StartLine   int        `json:"startLine"`
@@ -130,6 +143,9 @@ func precision(c finding.Confidence) string {
 
 func location(l finding.Location, snippet string, msg string) sarifLocation {
 	loc := sarifLocation{PhysicalLocation: sarifPhysical{ArtifactLocation: sarifArtifact{URI: uriEscape(l.File), URIBaseID: "%SRCROOT%"}}}
+	if l.File == "" && l.URL != "" {
+		loc.PhysicalLocation.ArtifactLocation = sarifArtifact{URI: l.URL} // a live finding: the absolute URL
+	}
 	if l.Line > 0 {
 		r := &sarifRegion{StartLine: l.Line, StartColumn: l.Column}
 		if l.EndLine >= l.Line && (l.EndLine > l.Line || l.EndColumn > l.Column) {
@@ -144,6 +160,24 @@ func location(l finding.Location, snippet string, msg string) sarifLocation {
 		loc.Message = &sarifText{Text: msg}
 	}
 	return loc
+}
+
+// headerMap turns "Name: value" lines into SARIF's header object, joining
+// repeated names with ", ".
+func headerMap(lines []string) map[string]string {
+	if len(lines) == 0 {
+		return nil
+	}
+	out := map[string]string{}
+	for _, l := range lines {
+		k, v, _ := strings.Cut(l, ":")
+		v = strings.TrimSpace(v)
+		if prev, ok := out[k]; ok {
+			v = prev + ", " + v
+		}
+		out[k] = v
+	}
+	return out
 }
 
 // uriEscape makes a relative path a URI reference.
@@ -210,6 +244,20 @@ func WriteSARIF(w io.Writer, r *Report) error {
 			PartialFingerprints: map[string]string{FingerprintKey: f.Fingerprint},
 			Properties: map[string]any{"severity": f.Severity.String(), "confidence": f.Confidence.String(),
 				"security-severity": fmt.Sprintf("%.1f", f.Severity.SecuritySeverity()), "remediation": f.Remediation},
+		}
+		if x := f.HTTP; x != nil {
+			res.WebRequest = &sarifWebRequest{Method: x.Request.Method, Target: x.Request.URL, Headers: headerMap(x.Request.Headers)}
+			if x.Request.Body != "" {
+				res.WebRequest.Body = &sarifText{Text: x.Request.Body}
+			}
+			res.WebResponse = &sarifWebResponse{StatusCode: x.Response.Status, Headers: headerMap(x.Response.Headers)}
+			if x.Response.Body != "" {
+				res.WebResponse.Body = &sarifText{Text: x.Response.Body}
+			}
+			res.Properties["curl"] = x.Curl
+		}
+		if f.Live != nil {
+			res.Properties["live"] = f.Live
 		}
 		if len(f.Evidence) > 0 {
 			var flow sarifThreadFlow

@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"io"
+	"net/url"
 	"strings"
 
 	"github.com/fastapi-audit/fastapi-audit/internal/finding"
@@ -39,17 +40,32 @@ func WriteText(w io.Writer, r *Report, o TextOptions) error {
 	active := r.Active()
 	for _, f := range active {
 		f.Redact()
-		if f.Location.File != file {
+		if group := groupOf(f); group != file {
 			if file != "" {
 				b.WriteByte('\n')
 			}
-			file = f.Location.File
+			file = group
 			b.WriteString(paint(ansiBold, file) + "\n")
 		}
-		fmt.Fprintf(&b, "  %d:%d  %s  %s  %s\n", f.Location.Line, f.Location.Column,
+		where := fmt.Sprintf("%d:%d", f.Location.Line, f.Location.Column)
+		if f.Location.File == "" && f.Location.URL != "" {
+			where = f.Function
+		}
+		fmt.Fprintf(&b, "  %s  %s  %s  %s\n", where,
 			paint(severityColor[f.Severity], fmt.Sprintf("%-8s", f.Severity)), f.RuleID, f.Message)
 		if !o.Quiet && f.Snippet != "" {
 			fmt.Fprintf(&b, "      %s\n", paint(ansiDim, f.Snippet))
+		}
+		if !o.Quiet && f.Live != nil {
+			state := "not confirmed live"
+			if f.Live.Confirmed {
+				state = "confirmed live"
+			}
+			fmt.Fprintf(&b, "      %s: %s\n", paint(ansiBold, state), f.Live.Message)
+		}
+		if !o.Quiet && f.HTTP != nil {
+			fmt.Fprintf(&b, "      %s %s %s -> %d\n", paint(ansiDim, "request:"), f.HTTP.Request.Method, f.HTTP.Request.URL, f.HTTP.Response.Status)
+			fmt.Fprintf(&b, "      %s %s\n", paint(ansiDim, "reproduce:"), f.HTTP.Curl)
 		}
 		if !o.Quiet {
 			for _, st := range f.Evidence {
@@ -75,6 +91,19 @@ func WriteText(w io.Writer, r *Report, o TextOptions) error {
 	b.WriteString(Summary(r) + "\n")
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// groupOf is the heading a finding is listed under: its file, or for a
+// live finding the target (scheme, host and port).
+func groupOf(f *finding.Finding) string {
+	if f.Location.File != "" || f.Location.URL == "" {
+		return f.Location.File
+	}
+	u, err := url.Parse(f.Location.URL)
+	if err != nil {
+		return f.Location.URL
+	}
+	return u.Scheme + "://" + u.Host
 }
 
 // Summary is the one-line result: counts by severity, suppressed findings,
@@ -106,7 +135,11 @@ func Summary(r *Report) string {
 	if suppressed > 0 {
 		line += fmt.Sprintf(", %d suppressed", suppressed)
 	}
-	line += fmt.Sprintf(" in %d files, %d lines, %.2fs", r.Stats.Files, r.Stats.Lines, r.Stats.Seconds)
+	if r.Stats.Requests > 0 && r.Stats.Files == 0 {
+		line += fmt.Sprintf(" in %d requests, %.2fs", r.Stats.Requests, r.Stats.Seconds)
+	} else {
+		line += fmt.Sprintf(" in %d files, %d lines, %.2fs", r.Stats.Files, r.Stats.Lines, r.Stats.Seconds)
+	}
 	if n := len(r.Diagnostics); n > 0 {
 		line += fmt.Sprintf("; %d diagnostics", n)
 	}

@@ -41,8 +41,11 @@ type Rule struct {
 	OWASP       []string // e.g. "API8:2023", "A05:2021"
 	Remediation string   // one sentence for findings
 	Doc         Doc
-	Check       func(*Pass)
+	Check       func(*Pass) // nil for live-only rules, which the probe checks
 }
+
+// Live reports a rule only a live probe checks (FA9).
+func (r *Rule) Live() bool { return r.Check == nil }
 
 var registry = map[string]*Rule{}
 
@@ -184,6 +187,9 @@ func Run(rs []*Rule, model *fastapi.Model, files []source.File, opts Options) []
 	ix := model.Prog.Index()
 	sh := &shared{}
 	for _, r := range rs {
+		if r.Live() {
+			continue
+		}
 		p := &Pass{Rule: r, Model: model, Prog: model.Prog, Index: ix, Files: files, Options: opts, shared: sh}
 		r.Check(p)
 		all = append(all, p.findings...)

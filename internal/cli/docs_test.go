@@ -1,4 +1,4 @@
-package rules
+package cli
 
 import (
 	"flag"
@@ -7,19 +7,21 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/fastapi-audit/fastapi-audit/internal/rules"
 )
 
 var updateDocs = flag.Bool("update-docs", false, "rewrite docs/rules from the rule metadata")
 
 // TestDocsUpToDate fails when docs/rules/*.md differ from the rule
-// metadata; go test ./internal/rules -update-docs rewrites them.
+// metadata; go test ./internal/cli -update-docs rewrites them.
 func TestDocsUpToDate(t *testing.T) {
 	dir := filepath.Join("..", "..", "docs", "rules")
 	want := map[string]string{}
 	var index strings.Builder
-	index.WriteString("# Rules\n\nGenerated from the rule metadata (`go test ./internal/rules -update-docs`).\n\n| ID | Title | Severity | CWE |\n|---|---|---|---|\n")
-	for _, r := range All() {
-		want[r.ID+".md"] = Markdown(r)
+	index.WriteString("# Rules\n\nGenerated from the rule metadata (`go test ./internal/cli -update-docs`).\n\n| ID | Title | Severity | CWE |\n|---|---|---|---|\n")
+	for _, r := range rules.All() {
+		want[r.ID+".md"] = rules.Markdown(r)
 		cwe := ""
 		for i, c := range r.CWE {
 			if i > 0 {
@@ -47,13 +49,13 @@ func TestDocsUpToDate(t *testing.T) {
 	for _, e := range entries {
 		have[e.Name()] = true
 		if _, ok := want[e.Name()]; !ok {
-			t.Errorf("docs/rules/%s has no rule: run go test ./internal/rules -update-docs", e.Name())
+			t.Errorf("docs/rules/%s has no rule: run go test ./internal/cli -update-docs", e.Name())
 		}
 	}
 	for name, body := range want {
 		b, err := os.ReadFile(filepath.Join(dir, name))
 		if err != nil || string(b) != body {
-			t.Errorf("docs/rules/%s is stale: run go test ./internal/rules -update-docs", name)
+			t.Errorf("docs/rules/%s is stale: run go test ./internal/cli -update-docs", name)
 		}
 	}
 }

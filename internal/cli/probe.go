@@ -1,0 +1,246 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"github.com/fastapi-audit/fastapi-audit/internal/config"
+	"github.com/fastapi-audit/fastapi-audit/internal/finding"
+	"github.com/fastapi-audit/fastapi-audit/internal/probe"
+	"github.com/fastapi-audit/fastapi-audit/internal/probe/openapi"
+	"github.com/fastapi-audit/fastapi-audit/internal/report"
+	"github.com/fastapi-audit/fastapi-audit/internal/rules"
+)
+
+// probeFlags are probe's command-line settings.
+type probeFlags struct {
+	common   scanFlags // output, selection and terminal settings shared with scan
+	openapi  string
+	budget   int
+	rate     float64
+	timeout  time.Duration
+	maxBody  int64
+	unsafe   bool
+	deletes  []string
+	headers  []string
+	tokens   []string
+	logins   []string
+	loginURL string
+	insecure bool
+	source   string
+}
+
+func newProbeCmd() *cobra.Command {
+	var o probeFlags
+	cmd := &cobra.Command{
+		Use:   "probe URL",
+		Short: "Live audit of a running FastAPI API, driven by its OpenAPI document",
+		Long: `Probe reads the API's OpenAPI document (--openapi, or /openapi.json and the
+usual places) and checks the running service: docs exposure, security headers,
+banners, CORS, error pages, authentication, JWT handling, BOLA with two users,
+mass assignment, injection signatures, login throttling and size limits.
+
+It is safe by default: it stays on the URL's scheme, host and port (redirects
+elsewhere are reported, not followed), sends at most --budget requests at
+--rate per second, and sends only GET, HEAD and OPTIONS unless --allow-unsafe
+(DELETE only to operations named with --allow-delete). Every finding carries
+the request, the response excerpt and a curl command; credentials appear in
+them as $FASTAPI_AUDIT_TOKEN (and _2 for the second user) or
+$FASTAPI_AUDIT_HEADER, so set those variables to replay them.
+
+Exit codes: 0 no finding at or above --fail-on; 1 findings at or above
+--fail-on; 2 usage or configuration error; 3 could not run (target unreachable).`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runProbe(cmd, args[0], &o)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.openapi, "openapi", "", "the OpenAPI document: a URL on the target or a file (default: /openapi.json and the usual places)")
+	f.IntVar(&o.budget, "budget", probe.DefaultBudget, "most requests to send")
+	f.Float64Var(&o.rate, "rate", probe.DefaultRate, "requests per second")
+	f.DurationVar(&o.timeout, "timeout", probe.DefaultTimeout, "time limit of each request, body included")
+	f.Int64Var(&o.maxBody, "max-response", probe.DefaultMaxBody, "bytes of each response read")
+	f.BoolVar(&o.unsafe, "allow-unsafe", false, "send POST, PUT and PATCH requests (mass assignment, body size, anonymous writes)")
+	f.StringArrayVar(&o.deletes, "allow-delete", nil, `operation DELETE may be sent to: its operationId or "DELETE /path/{id}" (repeatable; needs --allow-unsafe)`)
+	f.StringArrayVar(&o.headers, "header", nil, `header sent with the first user's requests, "Name: value" (repeatable)`)
+	f.StringArrayVar(&o.tokens, "token", nil, "bearer token of a user (repeatable: a second user enables the BOLA check)")
+	f.StringArrayVar(&o.logins, "login", nil, "USER:PASSWORD to log in with the OAuth2 password flow (repeatable)")
+	f.StringVar(&o.loginURL, "login-url", "", "token endpoint for --login (default: the password flow's tokenUrl in the document)")
+	f.BoolVar(&o.insecure, "insecure", false, "do not verify the target's TLS certificate")
+	f.StringVar(&o.source, "source", "", "the API's source: aim the checks with its route inventory and mark its static findings confirmed or not")
+	c := &o.common
+	f.StringArrayVar(&c.formats, "format", nil, "report format: text, json or sarif; FORMAT=FILE writes to a file (repeatable)")
+	f.StringVarP(&c.output, "output", "o", "", "write the report to FILE instead of stdout")
+	f.StringVar(&c.failOn, "fail-on", "low", "exit 1 when a finding is at or above: critical, high, medium, low, info")
+	f.StringSliceVar(&c.selectIDs, "select", nil, "run only these rule ids or prefixes (e.g. FA9,FA601)")
+	f.StringSliceVar(&c.ignoreIDs, "ignore", nil, "skip these rule ids or prefixes")
+	f.BoolVarP(&c.quiet, "quiet", "q", false, "print only findings and the summary")
+	f.BoolVar(&c.noColor, "no-color", false, "no colours in text output (also NO_COLOR)")
+	return cmd
+}
+
+func runProbe(cmd *cobra.Command, target string, o *probeFlags) error {
+	start := time.Now()
+	outs, err := parseFormats(&o.common)
+	if err != nil {
+		return err
+	}
+	failOn, err := finding.ParseSeverity(o.common.failOn)
+	if err != nil {
+		return usageErrorf("--fail-on: %v", err)
+	}
+	sel := config.Selector{Select: o.common.selectIDs, Ignore: o.common.ignoreIDs}
+	if err := sel.Validate(rules.KnownPrefix); err != nil {
+		return usageErrorf("%v", err)
+	}
+	if len(o.deletes) > 0 && !o.unsafe {
+		return usageErrorf("--allow-delete needs --allow-unsafe")
+	}
+	opts := probe.Options{
+		Client: probe.ClientOptions{Budget: o.budget, Rate: o.rate, Timeout: o.timeout, MaxBody: o.maxBody,
+			AllowUnsafe: o.unsafe, AllowDelete: o.deletes, Insecure: o.insecure},
+		OpenAPI: o.openapi, Tokens: o.tokens, Headers: o.headers, LoginURL: o.loginURL, Enabled: sel.Enabled,
+	}
+	if v := os.Getenv("FASTAPI_AUDIT_TOKEN"); v != "" && len(o.tokens) == 0 {
+		opts.Tokens = []string{v}
+	}
+	for _, l := range o.logins {
+		user, pass, ok := strings.Cut(l, ":")
+		if !ok || user == "" {
+			return usageErrorf("--login %q: want USER:PASSWORD", l)
+		}
+		opts.Logins = append(opts.Logins, probe.Login{User: user, Password: pass})
+	}
+	for _, h := range o.headers {
+		if k, _, ok := strings.Cut(h, ":"); !ok || strings.TrimSpace(k) == "" {
+			return usageErrorf("--header %q: want \"Name: value\"", h)
+		}
+	}
+	if o.budget < 1 || o.rate <= 0 || o.timeout <= 0 {
+		return usageErrorf("--budget, --rate and --timeout must be positive")
+	}
+
+	var static []*finding.Finding
+	var proj *project
+	if o.source != "" {
+		if proj, err = load([]string{o.source}, loadOptions{}); err != nil {
+			return err
+		}
+		opts.Targets = sourceTargets(proj)
+	}
+	if f, ok := cmd.ErrOrStderr().(*os.File); ok && term.IsTerminal(int(f.Fd())) && !o.common.quiet {
+		opts.Client.OnRequest = func(sent, budget int) {
+			fmt.Fprintf(f, "\rprobe: %d/%d requests", sent, budget)
+		}
+		defer fmt.Fprint(f, "\r\x1b[K")
+	}
+	ctx, cancel := context.WithCancel(cmd.Context())
+	defer cancel()
+	res, err := probe.Run(ctx, target, opts)
+	if err != nil {
+		if errors.Is(err, probe.ErrUnreachable) {
+			return noRunErrorf("%v", err)
+		}
+		if strings.HasPrefix(err.Error(), "--openapi") || strings.HasPrefix(err.Error(), "target URL") {
+			return usageErrorf("%v", err)
+		}
+		return noRunErrorf("%v", err)
+	}
+	if proj != nil {
+		static = confirmStatic(proj, res, sel)
+	}
+
+	rep := &report.Report{Tool: report.Tool{Name: "fastapi-audit", Version: Version}}
+	used := map[string]bool{}
+	for _, ch := range probe.Checks() {
+		for _, id := range ch.Rules {
+			if sel.Enabled(id) && !used[id] {
+				used[id] = true
+				rep.Rules = append(rep.Rules, rules.Get(id))
+			}
+		}
+	}
+	rep.Findings = append(res.Findings, static...)
+	rep.Diagnostics = res.Diagnostics
+	if proj != nil {
+		rep.Routes = report.Routes(proj.model)
+	}
+	rep.Stats = report.Stats{Seconds: time.Since(start).Seconds(), Rules: len(rep.Rules), Requests: res.Requests}
+	for _, out := range outs {
+		if err := writeReport(cmd, rep, out, &o.common); err != nil {
+			return noRunErrorf("%v", err)
+		}
+	}
+	for _, f := range rep.Active() {
+		if f.Severity >= failOn && (f.Live == nil || f.Live.Confirmed) {
+			return &exitError{code: ExitFindings}
+		}
+	}
+	return nil
+}
+
+var pathParamRE = regexp.MustCompile(`\{([^{}:]+)(?::[^{}]*)?\}`)
+
+// sourceTargets turns the static route inventory into operations to probe.
+func sourceTargets(p *project) []*openapi.Operation {
+	var out []*openapi.Operation
+	for _, r := range report.Routes(p.model) {
+		op := &openapi.Operation{Method: r.Method, Path: pathParamRE.ReplaceAllString(r.Path, "{$1}")}
+		for _, m := range pathParamRE.FindAllStringSubmatch(r.Path, -1) {
+			op.Params = append(op.Params, &openapi.Param{Name: m[1], In: "path", Required: true})
+		}
+		out = append(out, op)
+	}
+	return out
+}
+
+// confirmStatic runs the static rules the probe can check on the source
+// and marks each finding confirmed when a live finding of the same rule
+// matches it: on the same route for route rules, anywhere for app-wide
+// ones.
+func confirmStatic(p *project, res *probe.Result, sel config.Selector) []*finding.Finding {
+	checked := map[string]bool{}
+	for _, ch := range probe.Checks() {
+		for _, id := range ch.Rules {
+			if r := rules.Get(id); r != nil && !r.Live() && sel.Enabled(id) {
+				checked[id] = true
+			}
+		}
+	}
+	var rs []*rules.Rule
+	for id := range checked {
+		rs = append(rs, rules.Get(id))
+	}
+	static := rules.Run(rs, p.model, p.files, rules.Options{})
+	routes := report.Routes(p.model)
+	live := map[string][]*finding.Finding{}
+	for _, f := range res.Findings {
+		live[f.RuleID] = append(live[f.RuleID], f)
+	}
+	for _, f := range static {
+		op := ""
+		for _, r := range routes {
+			if r.File == f.Location.File && f.Function != "" && strings.HasSuffix(f.Function, "."+r.Handler) {
+				op = r.Method + " " + pathParamRE.ReplaceAllString(r.Path, "{$1}")
+				break
+			}
+		}
+		f.Live = &finding.Confirmation{Message: "the probe did not reproduce it"}
+		for _, l := range live[f.RuleID] {
+			if op == "" || l.Function == op {
+				f.Live = &finding.Confirmation{Confirmed: true, Message: l.Message, URL: l.Location.URL}
+				break
+			}
+		}
+	}
+	return static
+}

@@ -1,0 +1,339 @@
+// Package probe audits a running FastAPI API: it reads the API's OpenAPI
+// document and checks the live service for the issues of the FA9 rules and
+// for live confirmation of static ones (FA406, FA601, FA603...). Every
+// request goes through a Client that stays on the target, spends a budget,
+// keeps a rate and never sends state-changing methods unless allowed; each
+// finding carries the exchange that shows it and a curl command.
+//
+// Checks live one per file (check_*.go), each with the documentation of the
+// FA9 rules it reports.
+package probe
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/fastapi-audit/fastapi-audit/internal/finding"
+	"github.com/fastapi-audit/fastapi-audit/internal/probe/openapi"
+	"github.com/fastapi-audit/fastapi-audit/internal/rules"
+)
+
+// Options configure a probe run.
+type Options struct {
+	Client   ClientOptions
+	OpenAPI  string   // URL or file of the OpenAPI document; "" means look in the usual places
+	Tokens   []string // bearer tokens, one per user; a second user enables the BOLA check
+	Headers  []string // "Name: value" headers sent with the first user's requests (cookies, API keys)
+	Logins   []Login  // users to log in with the OAuth2 password flow
+	LoginURL string   // token endpoint; "" means the password flow's tokenUrl from the document
+	// Enabled reports whether a rule is selected; nil means all rules.
+	Enabled func(ruleID string) bool
+	// Targets are operations known from elsewhere (the static route
+	// inventory of probe --source) that the document may lack.
+	Targets []*openapi.Operation
+}
+
+// Login is a user name and password for the OAuth2 password flow.
+type Login struct{ User, Password string }
+
+// Result is what a probe found.
+type Result struct {
+	Findings    []*finding.Finding
+	Diagnostics []*finding.Diagnostic
+	Spec        *openapi.Spec // nil when no document was found
+	Requests    int
+	Seconds     float64
+}
+
+// Check is one live check.
+type Check struct {
+	Name  string   // short name, for diagnostics
+	Rules []string // the rule ids it may report
+	Order int      // checks run by Order, cheap and passive ones first
+	Run   func(ctx context.Context, s *Session)
+}
+
+var checks []*Check
+
+// register adds a check; check files call it from init.
+func register(c *Check) {
+	for _, id := range c.Rules {
+		if rules.Get(id) == nil {
+			panic(fmt.Sprintf("check %s reports unknown rule %s", c.Name, id))
+		}
+	}
+	checks = append(checks, c)
+}
+
+// Checks returns the registered checks in run order.
+func Checks() []*Check {
+	out := append([]*Check(nil), checks...)
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].Order != out[j].Order {
+			return out[i].Order < out[j].Order
+		}
+		return out[i].Name < out[j].Name
+	})
+	return out
+}
+
+// User is an identity the probe acts as.
+type User struct {
+	Name   string      // "user A", "alice"
+	Header http.Header // the credentials sent with each request
+	Token  string      // the bearer token, when the user has one
+}
+
+// Session is the state one probe run shares between its checks.
+type Session struct {
+	Client *Client
+	Spec   *openapi.Spec // nil when no document was found
+	Users  []*User       // authenticated identities; none when no credentials were given
+	Opts   Options
+
+	mu        sync.Mutex
+	findings  []*finding.Finding
+	diags     []*finding.Diagnostic
+	diagSeen  map[string]bool
+	exhausted bool
+	check     *Check
+}
+
+// ErrUnreachable is returned when the target does not answer at all.
+var ErrUnreachable = errors.New("target unreachable")
+
+// Run probes the target at base.
+func Run(ctx context.Context, base string, opts Options) (*Result, error) {
+	start := time.Now()
+	c, err := NewClient(ctx, base, opts.Client)
+	if err != nil {
+		return nil, err
+	}
+	s := &Session{Client: c, Opts: opts, diagSeen: map[string]bool{}}
+	if _, err := c.Do(ctx, &Request{Method: http.MethodGet, Path: "/"}); err != nil && !errors.Is(err, ErrBudget) {
+		return nil, fmt.Errorf("%w: %v", ErrUnreachable, err)
+	}
+	if err := s.loadSpec(ctx); err != nil {
+		return nil, err
+	}
+	s.authenticate(ctx)
+	for _, ch := range Checks() {
+		if !s.wants(ch) {
+			continue
+		}
+		if s.Exhausted() {
+			s.Diag("budget", "request budget of %d spent; later checks did not run (raise --budget)", c.Budget())
+			break
+		}
+		s.check = ch
+		ch.Run(ctx, s)
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("probe interrupted: %w", ctx.Err())
+		}
+	}
+	for _, r := range c.OffScopeRedirects() {
+		s.Diag("scope", "redirect to another host not followed: %s", r)
+	}
+	sort.SliceStable(s.findings, func(i, j int) bool {
+		a, b := s.findings[i], s.findings[j]
+		if a.RuleID != b.RuleID {
+			return a.RuleID < b.RuleID
+		}
+		return a.Function < b.Function
+	})
+	finding.Fingerprints(s.findings)
+	return &Result{Findings: s.findings, Diagnostics: s.diags, Spec: s.Spec, Requests: c.Sent(),
+		Seconds: time.Since(start).Seconds()}, nil
+}
+
+// wants reports whether any rule of a check is selected.
+func (s *Session) wants(ch *Check) bool {
+	for _, id := range ch.Rules {
+		if s.Enabled(id) {
+			return true
+		}
+	}
+	return false
+}
+
+// Enabled reports whether a rule is selected.
+func (s *Session) Enabled(id string) bool { return s.Opts.Enabled == nil || s.Opts.Enabled(id) }
+
+// Exhausted reports whether the budget ran out.
+func (s *Session) Exhausted() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.exhausted || s.Client.Remaining() == 0
+}
+
+// Do sends a request, turning errors into diagnostics: it returns nil when
+// the request was not sent or failed.
+func (s *Session) Do(ctx context.Context, r *Request) *Response {
+	resp, err := s.Client.Do(ctx, r)
+	switch {
+	case err == nil:
+		return resp
+	case errors.Is(err, ErrBudget):
+		s.mu.Lock()
+		s.exhausted = true
+		s.mu.Unlock()
+	case errors.Is(err, ErrUnsafe), errors.Is(err, ErrDelete):
+		s.Diag("safety", "%v", err)
+	case ctx.Err() != nil:
+	default:
+		s.Diag("request", "%v", err)
+	}
+	return nil
+}
+
+// As returns a request sent as a user (nil: anonymously).
+func (u *User) As(r *Request) *Request {
+	if u == nil {
+		return r
+	}
+	if r.Header == nil {
+		r.Header = http.Header{}
+	}
+	for k, vs := range u.Header {
+		if r.Header.Get(k) == "" {
+			r.Header[k] = vs
+		}
+	}
+	return r
+}
+
+// Diag records a diagnostic once.
+func (s *Session) Diag(kind, format string, args ...any) {
+	msg := fmt.Sprintf(format, args...)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.diagSeen[kind+msg] || len(s.diags) >= 100 {
+		return
+	}
+	s.diagSeen[kind+msg] = true
+	if s.check != nil && kind != "budget" {
+		msg = s.check.Name + ": " + msg
+	}
+	s.diags = append(s.diags, &finding.Diagnostic{Kind: "probe " + kind, Message: msg})
+}
+
+// Report records a live finding of a rule on an operation ("GET /items/{id}",
+// or a path when there is no operation), shown by a response. Live
+// findings start with high confidence: the exchange is the evidence.
+func (s *Session) Report(ruleID, operation string, resp *Response, format string, args ...any) *finding.Finding {
+	r := rules.Get(ruleID)
+	if r == nil {
+		panic("probe: unknown rule " + ruleID)
+	}
+	f := &finding.Finding{
+		RuleID: r.ID, Title: r.Title, Severity: r.Severity, Confidence: finding.HighConfidence,
+		CWE: r.CWE, OWASP: r.OWASP, Message: fmt.Sprintf(format, args...), Remediation: r.Remediation,
+		Function: operation,
+	}
+	if resp != nil {
+		f.Location.URL = resp.Exchange.Request.URL
+		f.HTTP = resp.Exchange
+	} else {
+		f.Location.URL = s.Client.Base().String()
+	}
+	f.SetCode(ruleID + " " + operation)
+	if !s.Enabled(ruleID) {
+		return f // built for the caller, not kept
+	}
+	s.mu.Lock()
+	s.findings = append(s.findings, f)
+	s.mu.Unlock()
+	return f
+}
+
+// Operations are the operations to probe: the document's, then targets
+// from elsewhere that it lacks.
+func (s *Session) Operations() []*openapi.Operation {
+	var out []*openapi.Operation
+	seen := map[string]bool{}
+	if s.Spec != nil {
+		for _, op := range s.Spec.Operations {
+			seen[op.Method+" "+op.Path] = true
+			out = append(out, op)
+		}
+	}
+	for _, op := range s.Opts.Targets {
+		if !seen[op.Method+" "+op.Path] {
+			seen[op.Method+" "+op.Path] = true
+			out = append(out, op)
+		}
+	}
+	return out
+}
+
+// loadSpec reads the OpenAPI document from --openapi or the usual places.
+func (s *Session) loadSpec(ctx context.Context) error {
+	fetch := func(ctx context.Context, u string) ([]byte, error) {
+		resp, err := s.Client.Do(ctx, &Request{Method: http.MethodGet, Path: u, Follow: true})
+		if err != nil {
+			return nil, err
+		}
+		if resp.Status != http.StatusOK {
+			return nil, fmt.Errorf("%s answered %d", u, resp.Status)
+		}
+		if resp.Truncated {
+			return nil, fmt.Errorf("%s is larger than the response cap of %d bytes", u, s.Client.opts.MaxBody)
+		}
+		return resp.Body, nil
+	}
+	if src := s.Opts.OpenAPI; src != "" {
+		if _, err := os.Stat(src); err != nil && strings.Contains(src, "://") {
+			if _, err := s.Client.Resolve(src); err != nil {
+				return fmt.Errorf("--openapi: %w", err)
+			}
+		}
+		spec, err := openapi.Load(ctx, src, fetch)
+		if err != nil {
+			return fmt.Errorf("--openapi: %w", err)
+		}
+		s.Spec = spec
+		return nil
+	}
+	for _, p := range openapi.DiscoveryPaths(s.Client.Base().Path) {
+		u := s.Client.Base()
+		u.Path = p
+		spec, err := openapi.Load(ctx, u.String(), fetch)
+		if err == nil {
+			s.Spec = spec
+			return nil
+		}
+		if s.Exhausted() {
+			break
+		}
+	}
+	s.Diag("openapi", "no OpenAPI document found at the usual places; checks ran on the base URL and well-known paths only (give --openapi)")
+	return nil
+}
+
+// firstUser is the main authenticated user, or nil (anonymous).
+func (s *Session) firstUser() *User {
+	if len(s.Users) == 0 {
+		return nil
+	}
+	return s.Users[0]
+}
+
+// mayCall reports whether the probe may call an operation at all: safe
+// methods always, POST/PUT/PATCH with --allow-unsafe, DELETE only when the
+// operation was named with --allow-delete.
+func (s *Session) mayCall(op *openapi.Operation) bool {
+	switch {
+	case !op.Unsafe():
+		return true
+	case op.Method == http.MethodDelete:
+		return s.Client.opts.AllowUnsafe && (s.Client.deletes[op.ID] || s.Client.deletes[opName(op)])
+	}
+	return s.Client.opts.AllowUnsafe
+}
