@@ -73,10 +73,23 @@ func checkAuth(ctx context.Context, s *Session) {
 			s.Report("FA907", opName(op), resp, "%s documents %s but answered %d without credentials",
 				opName(op), schemeNames(op), resp.Status)
 		} else {
-			s.Report("FA301", opName(op), resp, "%s changes state and answered %d to an anonymous request, while other operations require credentials",
-				opName(op), resp.Status)
+			what := "changes state and "
+			if !changesState(op.Method) {
+				what = ""
+			}
+			s.Report("FA301", opName(op), resp, "%s %sanswered %d to an anonymous request, while other operations require credentials",
+				opName(op), what, resp.Status)
 		}
 	}
+}
+
+// changesState reports the methods that create, change or delete.
+func changesState(method string) bool {
+	switch method {
+	case http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete:
+		return true
+	}
+	return false
 }
 
 // requiresAuth reports an operation whose every security alternative needs

@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"os"
 	"sort"
 	"strings"
@@ -298,7 +299,11 @@ func (s *Session) loadSpec(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("--openapi: %w", err)
 		}
-		s.Spec = spec
+		docURL := s.Client.Base().String() + "/"
+		if strings.Contains(src, "://") {
+			docURL = src
+		}
+		s.useSpec(spec, docURL)
 		return nil
 	}
 	for _, p := range openapi.DiscoveryPaths(s.Client.Base().Path) {
@@ -306,7 +311,7 @@ func (s *Session) loadSpec(ctx context.Context) error {
 		u.Path = p
 		spec, err := openapi.Load(ctx, u.String(), fetch)
 		if err == nil {
-			s.Spec = spec
+			s.useSpec(spec, u.String())
 			return nil
 		}
 		if s.Exhausted() {
@@ -315,6 +320,37 @@ func (s *Session) loadSpec(ctx context.Context) error {
 	}
 	s.Diag("openapi", "no OpenAPI document found at the usual places; checks ran on the base URL and well-known paths only (give --openapi)")
 	return nil
+}
+
+// useSpec adopts a document fetched from docURL. When its servers name a
+// path on the target (FastAPI's root_path, "/api"), operation paths get
+// that prefix, relative to the target URL; servers on other hosts are
+// ignored, since the probe stays on the target.
+func (s *Session) useSpec(spec *openapi.Spec, docURL string) {
+	s.Spec = spec
+	for _, w := range spec.Warnings {
+		s.Diag("openapi", "%s", w)
+	}
+	if len(spec.Servers) == 0 {
+		return
+	}
+	base := s.Client.Base().Path
+	for _, srv := range spec.ResolveServers(docURL) {
+		u, err := url.Parse(srv)
+		if err != nil || !s.Client.InScope(u) {
+			continue
+		}
+		if u.Path == "" || u.Path == "/" || u.Path == base || !strings.HasPrefix(u.Path, base+"/") {
+			return
+		}
+		prefix := strings.TrimPrefix(u.Path, base)
+		for _, op := range spec.Operations {
+			op.Path = prefix + op.Path
+		}
+		return
+	}
+	s.Diag("openapi", "the document's servers (%s) are not on the target; operations are probed under %s",
+		strings.Join(spec.Servers, ", "), s.Client.Base())
 }
 
 // firstUser is the main authenticated user, or nil (anonymous).
