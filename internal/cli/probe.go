@@ -4,8 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
+	"net/url"
 	"os"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -158,6 +161,20 @@ func runProbe(cmd *cobra.Command, target string, o *probeFlags) error {
 	if proj != nil {
 		static = confirmStatic(proj, res, sel)
 	}
+	if u, err := url.Parse(target); err == nil && u.Scheme == "https" && net.ParseIP(u.Hostname()) == nil {
+		// The TLS side of the endpoint: protocols, suites, certificate.
+		port, _ := strconv.Atoi(u.Port())
+		if port == 0 {
+			port = 443
+		}
+		tlsRules := config.Selector{Select: []string{"FA950", "FA951", "FA952", "FA953", "FA954", "FA955", "FA956"}, Ignore: sel.Ignore}
+		if pres, err := httpsPosture(ctx, u.Hostname(), port, tlsRules, o.timeout); err != nil {
+			res.Diagnostics = append(res.Diagnostics, &finding.Diagnostic{Kind: "posture", Message: err.Error()})
+		} else {
+			res.Findings = append(res.Findings, filterSelected(pres.Findings, sel)...)
+			res.Diagnostics = append(res.Diagnostics, pres.Diagnostics...)
+		}
+	}
 
 	rep := &report.Report{Tool: report.Tool{Name: "fastapi-audit", Version: Version}}
 	used := map[string]bool{}
@@ -186,6 +203,17 @@ func runProbe(cmd *cobra.Command, target string, o *probeFlags) error {
 		}
 	}
 	return nil
+}
+
+// filterSelected keeps the findings of selected rules.
+func filterSelected(fs []*finding.Finding, sel config.Selector) []*finding.Finding {
+	var out []*finding.Finding
+	for _, f := range fs {
+		if sel.Enabled(f.RuleID) {
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 var pathParamRE = regexp.MustCompile(`\{([^{}:]+)(?::[^{}]*)?\}`)

@@ -24,6 +24,8 @@ type Stats struct {
 	Rules   int     `json:"rules"`
 	// Requests is the number of HTTP requests a probe sent.
 	Requests int `json:"requests,omitempty"`
+	// Queries is the number of DNS queries a posture run made.
+	Queries int `json:"queries,omitempty"`
 }
 
 // Report is everything a scan produced.

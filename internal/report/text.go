@@ -135,8 +135,15 @@ func Summary(r *Report) string {
 	if suppressed > 0 {
 		line += fmt.Sprintf(", %d suppressed", suppressed)
 	}
-	if r.Stats.Requests > 0 && r.Stats.Files == 0 {
-		line += fmt.Sprintf(" in %d requests, %.2fs", r.Stats.Requests, r.Stats.Seconds)
+	if r.Stats.Files == 0 && (r.Stats.Requests > 0 || r.Stats.Queries > 0) {
+		var parts []string
+		if r.Stats.Requests > 0 {
+			parts = append(parts, fmt.Sprintf("%d requests", r.Stats.Requests))
+		}
+		if r.Stats.Queries > 0 {
+			parts = append(parts, fmt.Sprintf("%d DNS queries", r.Stats.Queries))
+		}
+		line += fmt.Sprintf(" in %s, %.2fs", strings.Join(parts, ", "), r.Stats.Seconds)
 	} else {
 		line += fmt.Sprintf(" in %d files, %d lines, %.2fs", r.Stats.Files, r.Stats.Lines, r.Stats.Seconds)
 	}
