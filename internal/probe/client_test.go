@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"os/exec"
 	"strings"
 	"sync/atomic"
@@ -257,15 +258,8 @@ func TestCurlReproducesTheRequest(t *testing.T) {
 		t.Fatalf("the token appears in the evidence: %s", x.Curl)
 	}
 	want := got.Load().(string)
-	sh, err := exec.LookPath("sh")
-	if err != nil {
-		t.Skip("no sh")
-	}
-	if _, err := exec.LookPath("curl"); err != nil {
-		t.Logf("curl missing; checked the command's words only: %s", x.Curl)
-		return
-	}
-	cmd := exec.Command(sh, "-c", x.Curl+" >/dev/null 2>&1")
+	needTool(t, "curl", "curl")
+	cmd := exec.Command(needTool(t, "sh", "dash"), "-c", x.Curl+" >/dev/null 2>&1")
 	cmd.Env = []string{"FASTAPI_AUDIT_TOKEN=s3cr3t-token", "PATH=/usr/bin:/bin"}
 	if err := cmd.Run(); err != nil {
 		t.Fatalf("%s: %v", x.Curl, err)
@@ -273,4 +267,20 @@ func TestCurlReproducesTheRequest(t *testing.T) {
 	if again := got.Load().(string); again != want {
 		t.Errorf("curl sent\n %q\nthe probe sent\n %q", again, want)
 	}
+}
+
+// needTool returns the path of a program the test runs. When it is missing
+// the test fails under CI=true (scripts/test installs it) and skips
+// otherwise.
+func needTool(t *testing.T, name, debianPackage string) string {
+	t.Helper()
+	p, err := exec.LookPath(name)
+	if err == nil {
+		return p
+	}
+	if os.Getenv("CI") == "true" {
+		t.Fatalf("%s missing (Debian package %s); scripts/test installs it", name, debianPackage)
+	}
+	t.Skipf("%s missing (Debian package %s; CI=true makes this a failure)", name, debianPackage)
+	return ""
 }

@@ -145,9 +145,7 @@ func TestProbeStaysWithinBudget(t *testing.T) {
 // TestEvidenceReplays runs the curl command of a finding and checks that
 // the target answers the same status.
 func TestEvidenceReplays(t *testing.T) {
-	if _, err := exec.LookPath("curl"); err != nil {
-		t.Skip("curl not installed")
-	}
+	needTool(t, "curl", "curl")
 	vuln := probetest.Start(t, "vulnerable")
 	_, res := runProbe(t, vuln, Options{Enabled: only("FA901", "FA907")})
 	if len(res.Findings) == 0 {
