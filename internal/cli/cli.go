@@ -76,7 +76,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	root.SetArgs(args)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	root.AddCommand(newScanCmd(), newRoutesCmd(), newProbeCmd(), newPostureCmd(), newRulesCmd(), newExplainCmd())
+	root.AddCommand(newScanCmd(), newRoutesCmd(), newProbeCmd(), newPostureCmd(), newRulesCmd(), newExplainCmd(), newVersionCmd())
 	err := root.Execute()
 	if err == nil {
 		return ExitOK

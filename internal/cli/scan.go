@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -38,6 +39,8 @@ type scanFlags struct {
 	advisories    string
 	online        bool
 	osvURL        string
+	root          string
+	onlyFiles     map[string]bool // with --root: report only these files (slash paths relative to the root)
 }
 
 func newScanCmd() *cobra.Command {
@@ -52,6 +55,9 @@ reports security findings.
 Exit codes: 0 no finding at or above --fail-on; 1 findings at or above
 --fail-on; 2 usage or configuration error; 3 could not run.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if o.root != "" {
+				return runScanFiles(cmd, o.root, args, &o)
+			}
 			if len(args) == 0 {
 				args = []string{"."}
 			}
@@ -75,6 +81,7 @@ Exit codes: 0 no finding at or above --fail-on; 1 findings at or above
 	f.BoolVar(&o.online, "online", false, "check dependencies against osv.dev's API (answers are cached)")
 	f.StringVar(&o.osvURL, "osv-url", osv.DefaultBaseURL, "base URL of the OSV API used by --online")
 	f.StringVar(&o.advisories, "advisories", "", "OSV advisories to check dependencies against: an osv.dev zip (PyPI all.zip) or a directory of OSV JSON files")
+	f.StringVar(&o.root, "root", "", "analyse the whole project at DIR but report only on the files given as arguments (for pre-commit hooks)")
 	f.IntVar(&o.load.jobs, "jobs", 0, "parallel workers (default: all cores)")
 	f.Int64Var(&o.load.maxFileSize, "max-file-size", source.DefaultMaxFileSize, "skip files larger than this many bytes")
 	return cmd
@@ -181,6 +188,27 @@ func parseFormats(o *scanFlags) ([]output, error) {
 	return outs, nil
 }
 
+// runScanFiles scans the project at root for context and reports only the
+// findings in the given files (paths relative to the current directory).
+func runScanFiles(cmd *cobra.Command, root string, files []string, o *scanFlags) error {
+	info, err := os.Stat(root)
+	if err != nil || !info.IsDir() {
+		return noRunErrorf("--root %s: not a directory", root)
+	}
+	o.onlyFiles = map[string]bool{}
+	for _, f := range files {
+		rel, err := filepath.Rel(root, f)
+		if err != nil || strings.HasPrefix(rel, "..") {
+			return usageErrorf("%s is not under --root %s", f, root)
+		}
+		o.onlyFiles[filepath.ToSlash(rel)] = true
+	}
+	if len(files) == 0 {
+		return nil // nothing staged
+	}
+	return runScan(cmd, []string{root}, o)
+}
+
 func runScan(cmd *cobra.Command, paths []string, o *scanFlags) error {
 	start := time.Now()
 	cfg, err := applyConfig(cmd, o, paths)
@@ -249,6 +277,9 @@ func runScan(cmd *cobra.Command, paths []string, o *scanFlags) error {
 	rep.Diagnostics = append(rep.Diagnostics, suppDiags...)
 	for _, f := range all {
 		if !sel.EnabledIn(f.RuleID, f.Location.File) {
+			continue
+		}
+		if o.onlyFiles != nil && !o.onlyFiles[f.Location.File] {
 			continue
 		}
 		for _, s := range supp[f.Location.File] {
