@@ -2,6 +2,8 @@ package cli
 
 import (
 	"encoding/json"
+	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -68,4 +70,23 @@ func scanFiles(t *testing.T, args ...string) []string {
 		files = append(files, f.Location.File)
 	}
 	return files
+}
+
+// TestGoreleaserConfig runs goreleaser check on .goreleaser.yaml where
+// goreleaser is installed (go install github.com/goreleaser/goreleaser/v2@v2.15.1);
+// it is a large download, so CI does not install it.
+func TestGoreleaserConfig(t *testing.T) {
+	bin, err := exec.LookPath("goreleaser")
+	if err != nil {
+		home, _ := os.UserHomeDir()
+		bin = filepath.Join(home, "go", "bin", "goreleaser")
+		if _, err := os.Stat(bin); err != nil {
+			t.Skip("goreleaser not installed (optional, not required in CI)")
+		}
+	}
+	cmd := exec.Command(bin, "check")
+	cmd.Dir = filepath.Join("..", "..")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Errorf("goreleaser check: %v\n%s", err, out)
+	}
 }
