@@ -18,9 +18,17 @@ func Markdown(r *Rule) string {
 	fmt.Fprintf(&b, "- CWE: %s\n- OWASP: %s\n\n", strings.Join(cwes, ", "), strings.Join(r.OWASP, ", "))
 	fmt.Fprintf(&b, "## What it finds\n\n%s\n\n", r.Doc.What)
 	fmt.Fprintf(&b, "## Why it matters\n\n%s\n\n", r.Doc.Why)
-	fmt.Fprintf(&b, "## Example\n\n```python\n%s```\n\n", ensureNewline(r.Doc.Example))
+	lang := r.Doc.ExampleLang
+	if lang == "" {
+		lang = "python"
+	}
+	fmt.Fprintf(&b, "## Example\n\n```%s\n%s```\n\n", lang, ensureNewline(r.Doc.Example))
 	fmt.Fprintf(&b, "## Fix\n\n%s\n\n", r.Doc.Fix)
-	fmt.Fprintf(&b, "Suppress a reviewed finding with `# fastapi-audit: ignore[%s] reason` on the reported line.\n", r.ID)
+	if r.Live() {
+		fmt.Fprintf(&b, "Found by a live check (`probe` or `posture`); accept a reviewed finding with a baseline (`--write-baseline`, `--baseline`) or leave it out with `--ignore %s`.\n", r.ID)
+	} else {
+		fmt.Fprintf(&b, "Suppress a reviewed finding with `# fastapi-audit: ignore[%s] reason` on the reported line.\n", r.ID)
+	}
 	if len(r.Doc.References) > 0 {
 		b.WriteString("\n## References\n\n")
 		for _, ref := range r.Doc.References {

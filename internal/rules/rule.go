@@ -22,11 +22,14 @@ import (
 
 // Doc is a rule's documentation.
 type Doc struct {
-	What       string   // what it finds
-	Why        string   // why it matters
-	Example    string   // vulnerable code (Python)
-	Fix        string   // how to fix it, with the fixed code
-	References []string // links
+	What    string // what it finds
+	Why     string // why it matters
+	Example string // vulnerable code (Python), or a record or server configuration for live rules
+	// ExampleLang names the Example's language for highlighting: "" means
+	// python; "nginx", "dns", "text"...
+	ExampleLang string
+	Fix         string   // how to fix it, with the fixed code
+	References  []string // links
 }
 
 // Rule is one check with its metadata.
