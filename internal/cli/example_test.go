@@ -23,7 +23,7 @@ var (
 // reviewed golden reports (text and JSON), and validates its SARIF.
 func TestExampleReports(t *testing.T) {
 	app := filepath.Join("..", "..", "examples", "vulnerable-app")
-	for _, format := range []string{"text", "json"} {
+	for _, format := range []string{"text", "json", "github"} {
 		t.Run(format, func(t *testing.T) {
 			out, errOut, code := run(t, "scan", "--format", format, "--no-color", app)
 			if code != ExitFindings {

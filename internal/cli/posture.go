@@ -56,7 +56,7 @@ Exit codes: 0 no finding at or above --fail-on; 1 findings at or above
 	f.BoolVar(&o.noWeb, "no-web", false, "skip the TLS and HTTP checks (a domain with no web endpoint)")
 	f.BoolVar(&o.noEmail, "no-email", false, "skip the email authentication checks")
 	c := &o.common
-	f.StringArrayVar(&c.formats, "format", nil, "report format: text, json, sarif or html; FORMAT=FILE writes to a file (repeatable)")
+	f.StringArrayVar(&c.formats, "format", nil, "report format: text, json, sarif, html, junit or github; FORMAT=FILE writes to a file (repeatable)")
 	f.StringVarP(&c.output, "output", "o", "", "write the report to FILE instead of stdout")
 	f.StringVar(&c.failOn, "fail-on", "low", "exit 1 when a finding is at or above: critical, high, medium, low, info")
 	f.StringSliceVar(&c.selectIDs, "select", nil, "run only these rule ids or prefixes (e.g. FA95)")

@@ -81,7 +81,7 @@ Exit codes: 0 no finding at or above --fail-on; 1 findings at or above
 	f.BoolVar(&o.insecure, "insecure", false, "do not verify the target's TLS certificate")
 	f.StringVar(&o.source, "source", "", "the API's source: aim the checks with its route inventory and mark its static findings confirmed or not")
 	c := &o.common
-	f.StringArrayVar(&c.formats, "format", nil, "report format: text, json, sarif or html; FORMAT=FILE writes to a file (repeatable)")
+	f.StringArrayVar(&c.formats, "format", nil, "report format: text, json, sarif, html, junit or github; FORMAT=FILE writes to a file (repeatable)")
 	f.StringVarP(&c.output, "output", "o", "", "write the report to FILE instead of stdout")
 	f.StringVar(&c.failOn, "fail-on", "low", "exit 1 when a finding is at or above: critical, high, medium, low, info")
 	f.StringSliceVar(&c.selectIDs, "select", nil, "run only these rule ids or prefixes (e.g. FA9,FA601)")

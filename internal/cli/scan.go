@@ -65,7 +65,7 @@ Exit codes: 0 no finding at or above --fail-on; 1 findings at or above
 		},
 	}
 	f := cmd.Flags()
-	f.StringArrayVar(&o.formats, "format", nil, "report format: text, json, sarif or html; FORMAT=FILE writes to a file (repeatable)")
+	f.StringArrayVar(&o.formats, "format", nil, "report format: text, json, sarif, html, junit or github; FORMAT=FILE writes to a file (repeatable)")
 	f.StringVarP(&o.output, "output", "o", "", "write the report to FILE instead of stdout")
 	f.StringVar(&o.failOn, "fail-on", "low", "exit 1 when a finding is at or above: critical, high, medium, low, info")
 	f.StringSliceVar(&o.selectIDs, "select", nil, "run only these rule ids or prefixes (e.g. FA1,FA601)")
@@ -168,11 +168,9 @@ func parseFormats(o *scanFlags) ([]output, error) {
 	for _, f := range o.formats {
 		name, file, _ := strings.Cut(f, "=")
 		switch name {
-		case "text", "json", "sarif", "html":
-		case "junit", "github":
-			return nil, usageErrorf("--format %s is not available yet (text, json, sarif, html)", name)
+		case "text", "json", "sarif", "html", "junit", "github":
 		default:
-			return nil, usageErrorf("unknown --format %q (text, json, sarif, html)", name)
+			return nil, usageErrorf("unknown --format %q (text, json, sarif, html, junit, github)", name)
 		}
 		if file == "" {
 			file = o.output
@@ -338,6 +336,10 @@ func writeReport(cmd *cobra.Command, rep *report.Report, out output, o *scanFlag
 		return report.WriteSARIF(w, rep)
 	case "html":
 		return report.WriteHTML(w, rep)
+	case "junit":
+		return report.WriteJUnit(w, rep)
+	case "github":
+		return report.WriteGitHub(w, rep)
 	}
 	return report.WriteText(w, rep, report.TextOptions{Color: color, Quiet: o.quiet})
 }

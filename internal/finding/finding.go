@@ -164,8 +164,8 @@ func Fingerprints(fs []*Finding) {
 	}
 }
 
-// Redact masks a finding's secrets in its message, snippet, evidence and
-// HTTP exchange.
+// Redact masks a finding's secrets in its message, snippet, evidence,
+// URL, live confirmation and HTTP exchange (curl command included).
 func (f *Finding) Redact() {
 	for _, s := range f.Secrets {
 		if s == "" {
@@ -177,7 +177,14 @@ func (f *Finding) Redact() {
 		for i := range f.Evidence {
 			f.Evidence[i].Message = strings.ReplaceAll(f.Evidence[i].Message, s, m)
 		}
+		f.Location.URL = strings.ReplaceAll(f.Location.URL, s, m)
+		if f.Live != nil {
+			f.Live.Message = strings.ReplaceAll(f.Live.Message, s, m)
+			f.Live.URL = strings.ReplaceAll(f.Live.URL, s, m)
+		}
 		if x := f.HTTP; x != nil {
+			x.Curl = strings.ReplaceAll(x.Curl, s, m)
+			x.Request.URL = strings.ReplaceAll(x.Request.URL, s, m)
 			x.Request.Body = strings.ReplaceAll(x.Request.Body, s, m)
 			x.Response.Body = strings.ReplaceAll(x.Response.Body, s, m)
 			for i := range x.Request.Headers {
