@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/fastapi-audit/fastapi-audit/internal/deps/osv"
 	"github.com/fastapi-audit/fastapi-audit/internal/deps/osv/osvtest"
+	"github.com/fastapi-audit/fastapi-audit/internal/report/browsertest"
 )
 
 var (
@@ -119,5 +121,55 @@ func validateSARIF(t *testing.T, out string) {
 	}
 	if err := schema.Validate(inst); err != nil {
 		t.Fatalf("SARIF does not validate: %v", err)
+	}
+}
+
+// TestExampleHTMLInBrowser opens the HTML report of the example app in
+// headless Chromium: every finding renders, the script runs, the filters
+// from the URL fragment work, and a screenshot is produced.
+func TestExampleHTMLInBrowser(t *testing.T) {
+	bin := browsertest.Find(t)
+	app := filepath.Join("..", "..", "examples", "vulnerable-app")
+	dir := t.TempDir()
+	page := filepath.Join(dir, "report.html")
+	out, errOut, code := run(t, "scan", "--format", "html="+page, "--format", "json", app)
+	if code != ExitFindings {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var rep struct {
+		Findings []struct {
+			Severity string `json:"severity"`
+		} `json:"findings"`
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	high := 0
+	for _, f := range rep.Findings {
+		if f.Severity == "high" {
+			high++
+		}
+	}
+	shot := filepath.Join(dir, "report.png")
+	dom := string(browsertest.Run(t, bin, "--window-size=1280,2000", "--screenshot="+shot, "--dump-dom", "file://"+page))
+	if n := strings.Count(dom, `data-rule="`); n < len(rep.Findings) {
+		t.Errorf("the page shows %d findings, the scan has %d", n, len(rep.Findings))
+	}
+	if info, err := os.Stat(shot); err != nil || info.Size() < 10000 {
+		t.Errorf("no screenshot: %v", err)
+	}
+	dom = string(browsertest.Run(t, bin, "--dump-dom", "file://"+page+"#severity=high"))
+	shown := regexp.MustCompile(`<article[^>]*data-severity="([a-z]+)"[^>]*>`).FindAllStringSubmatch(dom, -1)
+	visible := 0
+	for _, m := range shown {
+		if !strings.Contains(m[0], " hidden") {
+			visible++
+			if m[1] != "high" {
+				t.Errorf("a %s finding is visible under #severity=high", m[1])
+			}
+		}
+	}
+	if visible != high {
+		t.Errorf("#severity=high shows %d findings, the scan has %d high ones", visible, high)
 	}
 }

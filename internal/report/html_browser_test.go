@@ -2,71 +2,22 @@ package report
 
 import (
 	"bytes"
-	"context"
-	"fmt"
 	"image/png"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"golang.org/x/net/html"
+
+	"github.com/fastapi-audit/fastapi-audit/internal/report/browsertest"
 )
 
 // The browser tests open the HTML report in headless Chromium: it renders,
 // its script runs under its own Content-Security-Policy, the filters work
 // from the URL fragment, and the hostile text in the report does not run.
 
-// findChromium finds the browser. Without it the tests skip, or fail when CI
-// is set, so that CI does not pass without having run them.
-func findChromium(t *testing.T) string {
-	t.Helper()
-	for _, name := range []string{"chromium", "chromium-browser"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	const msg = "chromium not found: the HTML report's browser tests need the Debian package chromium (apt-get install chromium; chromium-driver is not needed)"
-	if ci, _ := strconv.ParseBool(os.Getenv("CI")); ci {
-		t.Fatal(msg)
-	}
-	t.Skip(msg)
-	return ""
-}
-
-// runChromium runs headless Chromium with a fresh profile and returns what
-// it writes to stdout.
-func runChromium(t *testing.T, bin string, args ...string) []byte {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	base := []string{
-		"--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-		"--no-first-run", "--no-default-browser-check", "--disable-extensions", "--disable-breakpad",
-		"--user-data-dir=" + t.TempDir(),
-	}
-	cmd := exec.CommandContext(ctx, bin, append(base, args...)...)
-	cmd.WaitDelay = 5 * time.Second
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
-		if ctx.Err() != nil {
-			err = fmt.Errorf("%w (timed out: a dialog opened by injected script, such as alert(), blocks headless Chromium)", err)
-		}
-		var log []string
-		for _, l := range strings.Split(stderr.String(), "\n") {
-			if l != "" && !strings.Contains(l, "dbus") {
-				log = append(log, l)
-			}
-		}
-		t.Fatalf("%s %s: %v\n%s", bin, strings.Join(args, " "), err, strings.Join(log, "\n"))
-	}
-	return stdout.Bytes()
-}
 
 // writeHTMLReportFile writes the hostile report as HTML into a temporary
 // directory and returns its file URL.
@@ -92,7 +43,7 @@ func dumpDOM(t *testing.T, bin, fileURL, fragment string, extra ...string) *html
 	if fragment != "" {
 		u += "#" + fragment
 	}
-	out := runChromium(t, bin, append(extra, "--dump-dom", u)...)
+	out := browsertest.Run(t, bin, append(extra, "--dump-dom", u)...)
 	doc, err := html.Parse(bytes.NewReader(out))
 	if err != nil {
 		t.Fatal(err)
@@ -120,7 +71,7 @@ func htmlByID(doc *html.Node, id string) *html.Node {
 }
 
 func TestHTMLInBrowser(t *testing.T) {
-	bin := findChromium(t)
+	bin := browsertest.Find(t)
 	fileURL := writeHTMLReportFile(t)
 
 	t.Run("renders", func(t *testing.T) {
