@@ -18,7 +18,6 @@ import (
 // its script runs under its own Content-Security-Policy, the filters work
 // from the URL fragment, and the hostile text in the report does not run.
 
-
 // writeHTMLReportFile writes the hostile report as HTML into a temporary
 // directory and returns its file URL.
 func writeHTMLReportFile(t *testing.T) string {
