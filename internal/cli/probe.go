@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net"
 	"net/url"
 	"os"
@@ -13,7 +12,6 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
-	"golang.org/x/term"
 
 	"github.com/fastapi-audit/fastapi-audit/internal/config"
 	"github.com/fastapi-audit/fastapi-audit/internal/finding"
@@ -140,11 +138,11 @@ func runProbe(cmd *cobra.Command, target string, o *probeFlags) error {
 		}
 		opts.Targets = sourceTargets(proj)
 	}
-	if f, ok := cmd.ErrOrStderr().(*os.File); ok && term.IsTerminal(int(f.Fd())) && !o.common.quiet {
+	if prog := newProgress(cmd.ErrOrStderr(), o.common.quiet); prog != nil {
 		opts.Client.OnRequest = func(sent, budget int) {
-			fmt.Fprintf(f, "\rprobe: %d/%d requests", sent, budget)
+			prog.Set(sent == budget, "probe: %d/%d requests", sent, budget)
 		}
-		defer fmt.Fprint(f, "\r\x1b[K")
+		defer prog.Done()
 	}
 	ctx, cancel := context.WithCancel(cmd.Context())
 	defer cancel()

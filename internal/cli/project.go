@@ -21,6 +21,7 @@ type loadOptions struct {
 	jobs        int
 	maxFileSize int64
 	authDeps    []string
+	progress    *progress // status line on a terminal; nil for none
 }
 
 // load discovers, parses and models the source under paths.
@@ -30,7 +31,11 @@ func load(paths []string, o loadOptions) (*project, error) {
 		return nil, noRunErrorf("%v", err)
 	}
 	p := &project{files: files, diags: diags}
-	p.parsed = source.ParseAll(files, o.jobs, o.maxFileSize)
+	o.progress.Set(true, "reading %d files", len(files))
+	p.parsed = source.ParseAllProgress(files, o.jobs, o.maxFileSize, func(done, total int) {
+		o.progress.Set(done == total, "parsing %d/%d Python files", done, total)
+	})
+	o.progress.Set(true, "modelling %d modules", len(p.parsed))
 	inputs := make([]semantic.Input, len(p.parsed))
 	for i, f := range p.parsed {
 		inputs[i] = semantic.Input{Path: f.Path, Rel: f.Rel, File: f.Syntax}

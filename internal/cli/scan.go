@@ -242,8 +242,11 @@ func runScan(cmd *cobra.Command, paths []string, o *scanFlags) error {
 		}
 	}
 
+	prog := newProgress(cmd.ErrOrStderr(), o.quiet)
+	o.load.progress = prog
 	p, err := load(paths, o.load)
 	if err != nil {
+		prog.Done()
 		return err
 	}
 	var deps []manifest.Declared
@@ -263,7 +266,9 @@ func runScan(cmd *cobra.Command, paths []string, o *scanFlags) error {
 			selected = append(selected, r)
 		}
 	}
+	prog.Set(true, "checking %d rules", len(selected))
 	all := rules.Run(selected, p.model, p.files, rules.Options{PublicRoutes: o.publicRoutes, Advisories: db, Dependencies: deps})
+	prog.Done()
 
 	rep := &report.Report{Tool: report.Tool{Name: "fastapi-audit", Version: Version}, Rules: selected}
 	rep.Diagnostics = diagnostics(p)

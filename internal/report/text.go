@@ -147,7 +147,11 @@ func Summary(r *Report) string {
 	} else {
 		line += fmt.Sprintf(" in %d files, %d lines, %.2fs", r.Stats.Files, r.Stats.Lines, r.Stats.Seconds)
 	}
-	if n := len(r.Diagnostics); n > 0 {
+	switch n := len(r.Diagnostics); n {
+	case 0:
+	case 1:
+		line += "; 1 diagnostic"
+	default:
 		line += fmt.Sprintf("; %d diagnostics", n)
 	}
 	return line

@@ -21,6 +21,13 @@ type Parsed struct {
 // ParseAll reads and parses the Python files among files on jobs goroutines
 // (all cores when jobs < 1). The result is in the order of files.
 func ParseAll(files []File, jobs int, maxSize int64) []*Parsed {
+	return ParseAllProgress(files, jobs, maxSize, nil)
+}
+
+// ParseAllProgress is ParseAll calling progress (when not nil) after each
+// file with the number parsed so far and the total; it is called from
+// several goroutines.
+func ParseAllProgress(files []File, jobs int, maxSize int64, progress func(done, total int)) []*Parsed {
 	var py []File
 	for _, f := range files {
 		if f.Kind == Python {
@@ -32,7 +39,7 @@ func ParseAll(files []File, jobs int, maxSize int64) []*Parsed {
 	}
 	opts := &syntax.Options{MaxFileSize: int(maxSize)}
 	out := make([]*Parsed, len(py))
-	var next atomic.Int64
+	var next, done atomic.Int64
 	var wg sync.WaitGroup
 	for w := 0; w < min(jobs, len(py)); w++ {
 		wg.Add(1)
@@ -44,6 +51,9 @@ func ParseAll(files []File, jobs int, maxSize int64) []*Parsed {
 					return
 				}
 				out[i] = parseOne(py[i], opts)
+				if progress != nil {
+					progress(int(done.Add(1)), len(py))
+				}
 			}
 		}()
 	}
