@@ -52,17 +52,6 @@ var (
 		"head": "HEAD", "options": "OPTIONS", "trace": "TRACE",
 	}
 
-	// scalarTypes are types FastAPI reads from the query string when
-	// nothing else says where a parameter comes from.
-	scalarTypes = map[string]bool{
-		"str": true, "int": true, "float": true, "bool": true, "bytes": true, "complex": true,
-		"uuid.UUID": true, "datetime.datetime": true, "datetime.date": true, "datetime.time": true,
-		"datetime.timedelta": true, "decimal.Decimal": true, "pydantic.EmailStr": true,
-		"pydantic.HttpUrl": true, "pydantic.AnyUrl": true, "pydantic.SecretStr": true,
-		"typing.Any": true, "typing.Literal": true, "pydantic.UUID4": true, "pydantic.conint": true,
-		"pydantic.constr": true, "pydantic.confloat": true,
-	}
-
 	// containerTypes are collection types; FastAPI reads them from the body
 	// unless Query() says otherwise.
 	containerTypes = map[string]bool{
@@ -76,12 +65,3 @@ var (
 		"pydantic_settings.BaseSettings", "pydantic.BaseSettings",
 	}
 )
-
-// isEnumClass reports whether a qualified class name is an enum base.
-func isEnumClass(q string) bool {
-	switch q {
-	case "enum.Enum", "enum.IntEnum", "enum.StrEnum", "enum.Flag", "enum.IntFlag":
-		return true
-	}
-	return false
-}

@@ -111,8 +111,7 @@ func clientDecision(p *Pass, f *semantic.Function, params []*fastapi.Param) {
 		})
 		return found
 	}
-	var report func(body []syntax.Stmt) bool
-	report = func(body []syntax.Stmt) bool {
+	report := func(body []syntax.Stmt) bool {
 		for _, st := range body {
 			reported := false
 			syntax.Inspect(st, func(n syntax.Node) bool {

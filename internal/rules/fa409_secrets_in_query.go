@@ -274,7 +274,7 @@ func queryOutbound(p *Pass) {
 // queryURLSecret returns the secret query key of a URL expression (an
 // f-string, a concatenation or a literal), and its value when literal.
 func queryURLSecret(p *Pass, s *semantic.Scope, url syntax.Expr) (string, string) {
-	url, s = resolveValue(p.Prog, s, url)
+	url, _ = resolveValue(p.Prog, s, url)
 	var parts []syntax.Expr
 	var flatten func(e syntax.Expr, depth int)
 	flatten = func(e syntax.Expr, depth int) {
@@ -336,7 +336,7 @@ func queryURLSecret(p *Pass, s *semantic.Scope, url syntax.Expr) (string, string
 // queryParamsSecret returns the secret key of a params= dict display (or a
 // name bound once to one), and its value when literal.
 func queryParamsSecret(p *Pass, s *semantic.Scope, e syntax.Expr) (string, string) {
-	e, s = resolveValue(p.Prog, s, e)
+	e, _ = resolveValue(p.Prog, s, e)
 	d, ok := e.(*syntax.Dict)
 	if !ok {
 		return "", ""

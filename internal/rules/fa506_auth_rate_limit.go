@@ -213,17 +213,16 @@ func checkAuthRateLimit(p *Pass) {
 			continue
 		}
 		reported[e.Node] = true
-		var f *finding.Finding
 		switch kind {
 		case otpKind:
-			f = p.Report(e.Module, e.Node, "%s handles one-time codes with no rate limit: a 6-digit code can be guessed in minutes", routeName(e))
+			p.Report(e.Module, e.Node, "%s handles one-time codes with no rate limit: a 6-digit code can be guessed in minutes", routeName(e))
 		case resetKind:
-			f = p.Report(e.Module, e.Node, "%s is a password-reset endpoint with no rate limit: reset codes can be guessed and reset messages sent in bulk", routeName(e))
+			p.Report(e.Module, e.Node, "%s is a password-reset endpoint with no rate limit: reset codes can be guessed and reset messages sent in bulk", routeName(e))
 		case signupKind:
-			f = p.Report(e.Module, e.Node, "%s is a sign-up endpoint with no rate limit: accounts can be created in bulk and registered addresses probed", routeName(e))
+			f := p.Report(e.Module, e.Node, "%s is a sign-up endpoint with no rate limit: accounts can be created in bulk and registered addresses probed", routeName(e))
 			f.Severity = finding.Low
 		default:
-			f = p.Report(e.Module, e.Node, "%s is an authentication endpoint with no rate limit: passwords can be guessed at full speed", routeName(e))
+			p.Report(e.Module, e.Node, "%s is an authentication endpoint with no rate limit: passwords can be guessed at full speed", routeName(e))
 		}
 	}
 }

@@ -227,18 +227,3 @@ func keys[V any](m map[string]V) []string {
 	sort.Strings(out)
 	return out
 }
-
-// underMainGuard reports whether a node sits under `if __name__ ==
-// "__main__":` at module level, the development entry point.
-func underMainGuard(mod *semantic.Module, node syntax.Node) bool {
-	for _, st := range mod.File.Body {
-		ifst, ok := st.(*syntax.If)
-		if !ok || !(ifst.Pos() <= node.Pos() && node.End() <= ifst.End()) {
-			continue
-		}
-		if strings.Contains(mod.File.Text(ifst.Test), "__main__") {
-			return true
-		}
-	}
-	return false
-}

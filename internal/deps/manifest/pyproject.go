@@ -174,9 +174,7 @@ func poetryDependency(key string, v any) (Dependency, error) {
 		if s, ok := t["version"].(string); ok {
 			version = s
 		}
-		for _, e := range stringList(t["extras"]) {
-			d.Extras = append(d.Extras, e)
-		}
+		d.Extras = append(d.Extras, stringList(t["extras"])...)
 		if m, ok := t["markers"].(string); ok {
 			d.Marker = m
 		}
