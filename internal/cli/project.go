@@ -1,6 +1,9 @@
 package cli
 
 import (
+	"fmt"
+	"sync/atomic"
+
 	"github.com/fastapi-audit/fastapi-audit/internal/fastapi"
 	"github.com/fastapi-audit/fastapi-audit/internal/python/semantic"
 	"github.com/fastapi-audit/fastapi-audit/internal/source"
@@ -21,26 +24,48 @@ type loadOptions struct {
 	jobs        int
 	maxFileSize int64
 	authDeps    []string
-	progress    *progress // status line on a terminal; nil for none
+	progress    *progress  // status line on a terminal; nil for none
+	guard       *scanGuard // scan's --timeout and --max-memory; nil for none
 }
 
 // load discovers, parses and models the source under paths.
 func load(paths []string, o loadOptions) (*project, error) {
+	if err := o.guard.step("discovering files"); err != nil {
+		return nil, err
+	}
 	files, diags, err := source.Discover(paths, source.Options{Exclude: o.exclude, MaxFileSize: o.maxFileSize})
 	if err != nil {
 		return nil, noRunErrorf("%v", err)
 	}
 	p := &project{files: files, diags: diags}
+	if err := o.guard.step("parsing Python files"); err != nil {
+		return nil, err
+	}
 	o.progress.Set(true, "reading %d files", len(files))
-	p.parsed = source.ParseAllProgress(files, o.jobs, o.maxFileSize, func(done, total int) {
+	var parsed atomic.Int64
+	p.parsed, err = source.ParseAllContext(o.guard.context(), files, o.jobs, o.maxFileSize, func(done, total int) {
+		parsed.Store(int64(done))
 		o.progress.Set(done == total, "parsing %d/%d Python files", done, total)
 	})
+	if err != nil {
+		o.progress.Done()
+		if err := o.guard.stoppedDuring(fmt.Sprintf("parsing Python files (%d of %d done)", parsed.Load(), len(p.parsed))); err != nil {
+			return nil, err
+		}
+		return nil, noRunErrorf("%v", err)
+	}
+	if err := o.guard.step("modelling modules"); err != nil {
+		return nil, err
+	}
 	o.progress.Set(true, "modelling %d modules", len(p.parsed))
 	inputs := make([]semantic.Input, len(p.parsed))
 	for i, f := range p.parsed {
 		inputs[i] = semantic.Input{Path: f.Path, Rel: f.Rel, File: f.Syntax}
 	}
 	p.prog = semantic.New(inputs)
+	if err := o.guard.step("building the FastAPI model"); err != nil {
+		return nil, err
+	}
 	p.model = fastapi.Build(p.prog, fastapi.Options{AuthDependencies: o.authDeps})
 	return p, nil
 }

@@ -41,6 +41,8 @@ type scanFlags struct {
 	osvURL        string
 	root          string
 	onlyFiles     map[string]bool // with --root: report only these files (slash paths relative to the root)
+	timeout       time.Duration   // --timeout: stop the scan after this long; 0 for no limit
+	maxMemory     string          // --max-memory: stop the scan when the live heap is over this size
 }
 
 func newScanCmd() *cobra.Command {
@@ -84,6 +86,8 @@ Exit codes: 0 no finding at or above --fail-on; 1 findings at or above
 	f.StringVar(&o.root, "root", "", "analyse the whole project at DIR but report only on the files given as arguments (for pre-commit hooks)")
 	f.IntVar(&o.load.jobs, "jobs", 0, "parallel workers (default: all cores)")
 	f.Int64Var(&o.load.maxFileSize, "max-file-size", source.DefaultMaxFileSize, "skip files larger than this many bytes")
+	f.DurationVar(&o.timeout, "timeout", 0, "stop the scan after this long (e.g. 90s, 5m) with exit 3 and no report (default: no limit)")
+	f.StringVar(&o.maxMemory, "max-memory", "", "stop the scan with exit 3 and no report when its live heap is over this size (e.g. 512MiB, 1GiB; default: no limit)")
 	return cmd
 }
 
@@ -149,6 +153,16 @@ func applyConfig(cmd *cobra.Command, o *scanFlags, paths []string) (*config.Conf
 	}
 	if !set("max-file-size") && c.MaxFileSize != 0 {
 		o.load.maxFileSize = c.MaxFileSize
+	}
+	if !set("timeout") && c.Timeout != "" {
+		d, err := time.ParseDuration(c.Timeout)
+		if err != nil || d < 0 {
+			return nil, usageErrorf("%s: timeout %q: want a duration such as 90s or 5m", c.Path, c.Timeout)
+		}
+		o.timeout = d
+	}
+	if !set("max-memory") && c.MaxMemory != "" {
+		o.maxMemory = c.MaxMemory
 	}
 	return c, nil
 }
@@ -231,9 +245,24 @@ func runScan(cmd *cobra.Command, paths []string, o *scanFlags) error {
 			return usageErrorf("%v", err)
 		}
 	}
+	var maxMemory uint64
+	if o.maxMemory != "" {
+		if maxMemory, err = parseBytes(o.maxMemory); err != nil {
+			return usageErrorf("--max-memory: %v", err)
+		}
+	}
+	if o.timeout < 0 {
+		return usageErrorf("--timeout %v: want a positive duration", o.timeout)
+	}
+	guard := newScanGuard(cmd.Context(), o.timeout, maxMemory, cmd.ErrOrStderr())
+	defer guard.close()
+	o.load.guard = guard
 
 	if o.online && o.advisories != "" {
 		return usageErrorf("--online and --advisories: choose one source of advisories")
+	}
+	if err := guard.step("loading advisories"); err != nil {
+		return err
 	}
 	var db *osv.DB
 	if o.advisories != "" {
@@ -253,9 +282,12 @@ func runScan(cmd *cobra.Command, paths []string, o *scanFlags) error {
 	if o.online {
 		deps = manifest.Project(p.files)
 		client := &osv.Client{BaseURL: o.osvURL}
-		ctx, cancel := context.WithTimeout(cmd.Context(), 2*time.Minute)
+		ctx, cancel := context.WithTimeout(guard.context(), 2*time.Minute)
 		db, err = client.Lookup(ctx, dependencyQueries(deps))
 		cancel()
+		if err := guard.stoppedDuring("looking up advisories online"); err != nil {
+			return err
+		}
 		if err != nil {
 			return noRunErrorf("--online: %v", err)
 		}
@@ -266,9 +298,16 @@ func runScan(cmd *cobra.Command, paths []string, o *scanFlags) error {
 			selected = append(selected, r)
 		}
 	}
+	if err := guard.step("checking rules"); err != nil {
+		prog.Done()
+		return err
+	}
 	prog.Set(true, "checking %d rules", len(selected))
-	all := rules.Run(selected, p.model, p.files, rules.Options{PublicRoutes: o.publicRoutes, Advisories: db, Dependencies: deps})
+	all := rules.Run(selected, p.model, p.files, rules.Options{PublicRoutes: o.publicRoutes, Advisories: db, Dependencies: deps, Context: guard.context()})
 	prog.Done()
+	if err := guard.step("collecting findings"); err != nil {
+		return err // the rules loop stopped early: the findings are incomplete
+	}
 
 	rep := &report.Report{Tool: report.Tool{Name: "fastapi-audit", Version: Version}, Rules: selected}
 	rep.Diagnostics = diagnostics(p)
@@ -302,6 +341,9 @@ func runScan(cmd *cobra.Command, paths []string, o *scanFlags) error {
 		lines += f.Syntax.LineCount()
 	}
 	rep.Stats = report.Stats{Files: len(p.files), Lines: lines, Seconds: time.Since(start).Seconds(), Rules: len(selected)}
+	if err := guard.step("writing reports"); err != nil {
+		return err
+	}
 
 	if o.writeBaseline != "" {
 		if err := config.WriteBaseline(o.writeBaseline, rep.Findings); err != nil {

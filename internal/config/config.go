@@ -32,6 +32,8 @@ type Config struct {
 	Quiet            bool                `toml:"quiet"`
 	NoColor          bool                `toml:"no-color"`
 	MaxFileSize      int64               `toml:"max-file-size"`
+	Timeout          string              `toml:"timeout"`    // a duration: "90s", "5m"
+	MaxMemory        string              `toml:"max-memory"` // a size: "512MiB", "1GiB"
 
 	// Path is the file the settings were read from ("" for none).
 	Path string `toml:"-"`
@@ -75,7 +77,14 @@ func Load(path string) (*Config, error) {
 	if err != nil {
 		return nil, fmt.Errorf("reading configuration: %w", err)
 	}
+	return decode(path, b)
+}
+
+// decode reads the settings in b, the content of the file at path (whose
+// base name says whether it is a pyproject.toml).
+func decode(path string, b []byte) (*Config, error) {
 	var c Config
+	var err error
 	var md toml.MetaData
 	prefix := ""
 	if filepath.Base(path) == "pyproject.toml" {

@@ -183,12 +183,7 @@ func findCollection(s *Session, op *openapi.Operation, target *openapi.Param) *o
 		return nil
 	}
 	prefix := op.Path[:i]
-	for _, c := range s.Operations() {
-		if c.Method == http.MethodGet && (c.Path == prefix || c.Path == prefix+"/") {
-			return c
-		}
-	}
-	return nil
+	return s.getOperation(prefix, prefix+"/")
 }
 
 // targetParam is the path parameter an operation addresses objects by:
@@ -222,13 +217,16 @@ func idLike(p *openapi.Param) bool {
 // userPrefixes name path parameters and segments that address users.
 var userPrefixes = []string{"user", "owner", "account", "member", "customer", "person", "profile", "uid"}
 
+// separators drops the separators of a parameter name (user_id, user-id).
+var separators = strings.NewReplacer("_", "", "-", "")
+
 // userParam reports a path parameter that addresses a user: user_id,
 // userId, owner_id, or {id} right after /users.
 func userParam(op *openapi.Operation, p *openapi.Param) bool {
 	if p == nil {
 		return false
 	}
-	n := strings.NewReplacer("_", "", "-", "").Replace(strings.ToLower(p.Name))
+	n := separators.Replace(strings.ToLower(p.Name))
 	for _, w := range userPrefixes {
 		if n == w || n == w+"id" || n == w+"uuid" {
 			return true

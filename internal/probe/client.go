@@ -205,6 +205,7 @@ type Request struct {
 	Operation   string // the OpenAPI operation, "DELETE /items/{item_id}", for --allow-delete
 	OperationID string // its operationId, also accepted by --allow-delete
 	Follow      bool   // follow redirects that stay in scope
+	MaxBody     int64  // bytes of the response read; 0 means the client's cap (the OpenAPI document gets its own)
 	Explicit    bool   // asked for by the user (--login): allowed whatever the method
 }
 
@@ -359,10 +360,14 @@ func (c *Client) send(ctx context.Context, r *Request, u *url.URL) (*Response, e
 		return nil, fmt.Errorf("%s %s: %w", r.Method, u.Redacted(), err)
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, c.opts.MaxBody+1))
-	truncated := int64(len(body)) > c.opts.MaxBody
+	limit := c.opts.MaxBody
+	if r.MaxBody > 0 {
+		limit = r.MaxBody
+	}
+	body, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
+	truncated := int64(len(body)) > limit
 	if truncated {
-		body = body[:c.opts.MaxBody]
+		body = body[:limit]
 	}
 	if err != nil && !truncated {
 		return nil, fmt.Errorf("%s %s: reading the response: %w", r.Method, u.Redacted(), err)

@@ -10,6 +10,7 @@
 package probe
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -20,6 +21,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/fastapi-audit/fastapi-audit/internal/finding"
 	"github.com/fastapi-audit/fastapi-audit/internal/probe/openapi"
@@ -105,6 +107,11 @@ type Session struct {
 	diagSeen  map[string]bool
 	exhausted bool
 	check     *Check
+
+	opsMu   sync.Mutex
+	ops     []*openapi.Operation // Operations, computed once per document
+	opsSpec *openapi.Spec        // the document ops was computed for
+	opsGET  map[string]int       // the index in ops of the first GET operation of each path
 }
 
 // ErrUnreachable is returned when the target does not answer at all.
@@ -255,9 +262,46 @@ func (s *Session) Report(ruleID, operation string, resp *Response, format string
 }
 
 // Operations are the operations to probe: the document's, then targets
-// from elsewhere that it lacks.
+// from elsewhere that it lacks. The list is computed once per document
+// (checks ask for it per operation: with 10,000 operations rebuilding it
+// each time took minutes); callers must not modify it.
 func (s *Session) Operations() []*openapi.Operation {
-	var out []*openapi.Operation
+	s.opsMu.Lock()
+	defer s.opsMu.Unlock()
+	if s.ops != nil && s.opsSpec == s.Spec {
+		return s.ops
+	}
+	s.ops, s.opsSpec = s.operations(), s.Spec
+	s.opsGET = map[string]int{}
+	for i, op := range s.ops {
+		if _, dup := s.opsGET[op.Path]; !dup && op.Method == http.MethodGet {
+			s.opsGET[op.Path] = i
+		}
+	}
+	return s.ops
+}
+
+// getOperation is the first GET operation, in Operations order, whose
+// path is one of paths; nil when there is none.
+func (s *Session) getOperation(paths ...string) *openapi.Operation {
+	ops := s.Operations()
+	s.opsMu.Lock()
+	defer s.opsMu.Unlock()
+	pos := len(ops)
+	for _, p := range paths {
+		if i, ok := s.opsGET[p]; ok && i < pos {
+			pos = i
+		}
+	}
+	if pos == len(ops) {
+		return nil
+	}
+	return ops[pos]
+}
+
+// operations lists the operations to probe; see Operations.
+func (s *Session) operations() []*openapi.Operation {
+	out := []*openapi.Operation{}
 	seen := map[string]bool{}
 	if s.Spec != nil {
 		for _, op := range s.Spec.Operations {
@@ -274,18 +318,28 @@ func (s *Session) Operations() []*openapi.Operation {
 	return out
 }
 
+// errNotServed is returned by loadSpec's fetch for a URL that answers
+// with anything but 200: no document there.
+var errNotServed = errors.New("no document")
+
 // loadSpec reads the OpenAPI document from --openapi or the usual places.
+// The document is read up to openapi.DefaultMaxBytes, whatever the cap on
+// other responses: large APIs have documents of several megabytes.
 func (s *Session) loadSpec(ctx context.Context) error {
 	fetch := func(ctx context.Context, u string) ([]byte, error) {
-		resp, err := s.Client.Do(ctx, &Request{Method: http.MethodGet, Path: u, Follow: true})
+		resp, err := s.Client.Do(ctx, &Request{Method: http.MethodGet, Path: u, Follow: true, MaxBody: openapi.DefaultMaxBytes})
 		if err != nil {
 			return nil, err
 		}
 		if resp.Status != http.StatusOK {
-			return nil, fmt.Errorf("%s answered %d", u, resp.Status)
+			return nil, fmt.Errorf("%s answered %d: %w", u, resp.Status, errNotServed)
 		}
 		if resp.Truncated {
-			return nil, fmt.Errorf("%s is larger than the response cap of %d bytes", u, s.Client.opts.MaxBody)
+			return nil, fmt.Errorf("%s is larger than the cap of %d bytes on OpenAPI documents", u, openapi.DefaultMaxBytes)
+		}
+		if !bytes.Contains(resp.Body, []byte("openapi")) && !bytes.Contains(resp.Body, []byte("swagger")) {
+			// A catch-all page (an SPA's index.html, "{}"), not a broken document.
+			return nil, fmt.Errorf("%s answered without an \"openapi\" key: %w", u, errNotServed)
 		}
 		return resp.Body, nil
 	}
@@ -306,6 +360,7 @@ func (s *Session) loadSpec(ctx context.Context) error {
 		s.useSpec(spec, docURL)
 		return nil
 	}
+	var problems []string // why the documents that were there could not be used
 	for _, p := range openapi.DiscoveryPaths(s.Client.Base().Path) {
 		u := s.Client.Base()
 		u.Path = p
@@ -314,12 +369,31 @@ func (s *Session) loadSpec(ctx context.Context) error {
 			s.useSpec(spec, u.String())
 			return nil
 		}
+		if !errors.Is(err, errNotServed) && !errors.Is(err, ErrBudget) && ctx.Err() == nil {
+			problems = append(problems, shorten(err.Error(), 300))
+		}
 		if s.Exhausted() {
 			break
 		}
 	}
+	if len(problems) > 0 {
+		s.Diag("openapi", "no usable OpenAPI document: %s; checks ran on the base URL and well-known paths only (fix the document or give --openapi)",
+			strings.Join(problems, "; "))
+		return nil
+	}
 	s.Diag("openapi", "no OpenAPI document found at the usual places; checks ran on the base URL and well-known paths only (give --openapi)")
 	return nil
+}
+
+// shorten cuts a message to about n bytes, on a rune boundary.
+func shorten(msg string, n int) string {
+	if len(msg) <= n {
+		return msg
+	}
+	for n > 0 && !utf8.RuneStart(msg[n]) {
+		n--
+	}
+	return msg[:n] + "..."
 }
 
 // useSpec adopts a document fetched from docURL. When its servers name a
@@ -330,6 +404,9 @@ func (s *Session) useSpec(spec *openapi.Spec, docURL string) {
 	s.Spec = spec
 	for _, w := range spec.Warnings {
 		s.Diag("openapi", "%s", w)
+	}
+	if len(spec.Operations) == 0 {
+		s.Diag("openapi", "the document at %s lists no operations; checks ran on the base URL and well-known paths only", docURL)
 	}
 	if len(spec.Servers) == 0 {
 		return

@@ -111,7 +111,7 @@ func checkCompare(p *Pass, mod *semantic.Module, cmp *syntax.Compare, queries []
 }
 
 func checkSecretPair(p *Pass, mod *semantic.Module, cmp *syntax.Compare, l, r syntax.Expr, op syntax.CmpOperator, queries []syntax.Node) {
-	fn := EnclosingFunc(mod, cmp.Pos())
+	fn := p.enclosingFunc(mod, cmp.Pos())
 	if fn == nil || skipsTimingCheck(fn) {
 		return
 	}

@@ -32,20 +32,44 @@ func init() {
 			},
 		},
 		Check: func(p *Pass) {
+			// The per-router and per-app answers walk every endpoint, so
+			// they are computed once each: asked per endpoint they made an
+			// app with tens of thousands of routes take minutes.
+			public := map[*fastapi.Router]bool{}
+			type appAuth struct {
+				example string
+				n       int
+				login   bool
+			}
+			apps := map[*fastapi.Router]*appAuth{}
 			for _, e := range p.Model.Endpoints {
 				if e.App == nil || authenticated(p, e) || isPublic(p, e) || devOnly(e) {
 					continue
 				}
 				admin := privilegedPathRE.MatchString(e.FullPath)
-				if !admin && !changesObject(e) && publicRouter(p, e.Route.Router) {
-					continue // a router public by design; anonymous edits of one object never are
+				if !admin && !changesObject(e) {
+					pub, ok := public[e.Route.Router]
+					if !ok {
+						pub = publicRouter(p, e.Route.Router)
+						public[e.Route.Router] = pub
+					}
+					if pub {
+						continue // a router public by design; anonymous edits of one object never are
+					}
 				}
-				example, n := authExample(p, e.App)
+				a := apps[e.App]
+				if a == nil {
+					a = &appAuth{}
+					a.example, a.n = authExample(p, e.App)
+					a.login = hasLoginRoute(p, e.App)
+					apps[e.App] = a
+				}
+				example, n := a.example, a.n
 				if n == 0 {
 					// The app authenticates nothing: a public API, or auth at
 					// the proxy. Unless it has a login route: then its admin
 					// routes should require what the login hands out.
-					if admin && hasLoginRoute(p, e.App) {
+					if admin && a.login {
 						p.Report(e.Module, e.Node, "%s has no authentication (an admin or internal route), and no route of this app requires the credentials its login route hands out",
 							routeName(e))
 					}

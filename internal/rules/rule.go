@@ -4,6 +4,7 @@
 package rules
 
 import (
+	"context"
 	"fmt"
 	"path"
 	"regexp"
@@ -119,6 +120,10 @@ type Options struct {
 	// Dependencies are the project's declared dependencies when the caller
 	// already collected them (manifest.Project); nil means collect them.
 	Dependencies []manifest.Declared
+	// Context, when not nil, stops Run between rules once it is done
+	// (a scan's --timeout); the findings are then incomplete and the
+	// caller must not report them as a finished scan.
+	Context context.Context
 }
 
 // Pass is one rule's run over the program.
@@ -140,6 +145,7 @@ type shared struct {
 	done     bool
 	deps     []manifest.Declared
 	depsDone bool
+	funcs    map[*semantic.Module]*funcIndex
 }
 
 // taintSinks are the sinks the taint rules declare, by rule id.
@@ -193,6 +199,9 @@ func Run(rs []*Rule, model *fastapi.Model, files []source.File, opts Options) []
 		if r.Live() {
 			continue
 		}
+		if opts.Context != nil && opts.Context.Err() != nil {
+			break
+		}
 		p := &Pass{Rule: r, Model: model, Prog: model.Prog, Index: ix, Files: files, Options: opts, shared: sh}
 		r.Check(p)
 		all = append(all, p.findings...)
@@ -229,7 +238,7 @@ func (p *Pass) newFinding(loc finding.Location, msg string) *finding.Finding {
 // rule to refine (severity, confidence, evidence, secrets).
 func (p *Pass) Report(mod *semantic.Module, node syntax.Node, format string, args ...any) *finding.Finding {
 	f := p.newFinding(Location(mod, node), fmt.Sprintf(format, args...))
-	if fn := EnclosingFunc(mod, node.Pos()); fn != nil {
+	if fn := p.enclosingFunc(mod, node.Pos()); fn != nil {
 		f.Function = fn.Qual
 	}
 	f.Snippet = snippet(mod.File, node)
@@ -267,6 +276,61 @@ func EnclosingFunc(mod *semantic.Module, pos syntax.Pos) *semantic.Function {
 		}
 	}
 	return best
+}
+
+// funcIndex finds the function around an offset of one module in
+// O(log n + nesting) rather than EnclosingFunc's O(n): a finding in each
+// of tens of thousands of functions made that quadratic.
+type funcIndex struct {
+	funcs  []*semantic.Function // by start offset
+	parent []int                // index of the innermost function around each, -1 at module level
+}
+
+func newFuncIndex(mod *semantic.Module) *funcIndex {
+	x := &funcIndex{funcs: append([]*semantic.Function(nil), mod.Funcs...)}
+	sort.SliceStable(x.funcs, func(i, j int) bool { return x.funcs[i].Node.Pos() < x.funcs[j].Node.Pos() })
+	x.parent = make([]int, len(x.funcs))
+	var open []int // functions around the current one, outermost first
+	for i, f := range x.funcs {
+		for len(open) > 0 && x.funcs[open[len(open)-1]].Node.End() <= f.Node.Pos() {
+			open = open[:len(open)-1]
+		}
+		x.parent[i] = -1
+		if len(open) > 0 {
+			x.parent[i] = open[len(open)-1]
+		}
+		open = append(open, i)
+	}
+	return x
+}
+
+// at returns the innermost function containing pos, or nil.
+func (x *funcIndex) at(pos syntax.Pos) *semantic.Function {
+	i := sort.Search(len(x.funcs), func(i int) bool { return x.funcs[i].Node.Pos() > pos }) - 1
+	for i >= 0 && pos >= x.funcs[i].Node.End() {
+		i = x.parent[i]
+	}
+	if i < 0 {
+		return nil
+	}
+	return x.funcs[i]
+}
+
+// enclosingFunc is EnclosingFunc with an index built once per module and
+// run.
+func (p *Pass) enclosingFunc(mod *semantic.Module, pos syntax.Pos) *semantic.Function {
+	if p.shared == nil {
+		return EnclosingFunc(mod, pos)
+	}
+	if p.shared.funcs == nil {
+		p.shared.funcs = map[*semantic.Module]*funcIndex{}
+	}
+	x := p.shared.funcs[mod]
+	if x == nil {
+		x = newFuncIndex(mod)
+		p.shared.funcs[mod] = x
+	}
+	return x.at(pos)
 }
 
 // snippet is the first source line of a node, trimmed and shortened.

@@ -1,7 +1,11 @@
 package source
 
 import (
+	"bytes"
+	"context"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"runtime"
 	"sync"
@@ -28,6 +32,14 @@ func ParseAll(files []File, jobs int, maxSize int64) []*Parsed {
 // file with the number parsed so far and the total; it is called from
 // several goroutines.
 func ParseAllProgress(files []File, jobs int, maxSize int64, progress func(done, total int)) []*Parsed {
+	out, _ := ParseAllContext(context.Background(), files, jobs, maxSize, progress)
+	return out
+}
+
+// ParseAllContext is ParseAllProgress stopped by ctx: once ctx is done the
+// workers take no further file and it returns ctx's error (wrapped) with
+// an incomplete result, which the caller must not use.
+func ParseAllContext(ctx context.Context, files []File, jobs int, maxSize int64, progress func(done, total int)) ([]*Parsed, error) {
 	var py []File
 	for _, f := range files {
 		if f.Kind == Python {
@@ -47,7 +59,7 @@ func ParseAllProgress(files []File, jobs int, maxSize int64, progress func(done,
 			defer wg.Done()
 			for {
 				i := int(next.Add(1) - 1)
-				if i >= len(py) {
+				if i >= len(py) || ctx.Err() != nil {
 					return
 				}
 				out[i] = parseOne(py[i], opts)
@@ -58,11 +70,14 @@ func ParseAllProgress(files []File, jobs int, maxSize int64, progress func(done,
 		}()
 	}
 	wg.Wait()
-	return out
+	if err := context.Cause(ctx); err != nil {
+		return out, fmt.Errorf("parsing stopped after %d of %d Python files: %w", done.Load(), len(py), err)
+	}
+	return out, nil
 }
 
 func parseOne(f File, opts *syntax.Options) *Parsed {
-	src, err := os.ReadFile(f.Path)
+	src, err := readSource(f.Path, int64(opts.MaxFileSize))
 	if err != nil {
 		file, _ := syntax.ParseFile(f.Path, nil, opts)
 		file.Errors = append(file.Errors, &syntax.Error{Pos: syntax.Position{Line: 1, Column: 1}, File: f.Path, Msg: fmt.Sprintf("cannot read: %v", err)})
@@ -70,4 +85,41 @@ func parseOne(f File, opts *syntax.Options) *Parsed {
 	}
 	file, _ := syntax.ParseFile(f.Path, src, opts)
 	return &Parsed{File: f, Syntax: file}
+}
+
+// errGrew is returned by readSource for a file that grew past the size
+// limit after discovery measured it.
+var errGrew = errors.New("grew over the size limit since it was listed")
+
+// readSource reads a file found by Discover, at most limit bytes when limit
+// is positive: a file that changed since it was listed (grew, or was
+// replaced by a named pipe or device) must not make the read unbounded.
+func readSource(path string, limit int64) ([]byte, error) {
+	if limit == 0 {
+		limit = DefaultMaxFileSize
+	}
+	fh, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer fh.Close()
+	info, err := fh.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !info.Mode().IsRegular() {
+		return nil, fmt.Errorf("not a regular file (%s)", fileType(info.Mode().Type()))
+	}
+	if limit < 0 {
+		return io.ReadAll(fh)
+	}
+	buf := bytes.NewBuffer(make([]byte, 0, min(info.Size(), limit)+1))
+	if _, err := buf.ReadFrom(io.LimitReader(fh, limit+1)); err != nil {
+		return nil, err
+	}
+	src := buf.Bytes()
+	if int64(len(src)) > limit {
+		return nil, fmt.Errorf("%w (%d bytes)", errGrew, limit)
+	}
+	return src, nil
 }

@@ -8,6 +8,7 @@ package source
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -133,6 +134,11 @@ func Discover(paths []string, opts Options) ([]File, []Diagnostic, error) {
 			return nil, nil, fmt.Errorf("scan path: %w", err)
 		}
 		if !info.IsDir() {
+			if !info.Mode().IsRegular() {
+				// A named pipe or device would block the reader or never end.
+				w.diag(p, "skipped: not a regular file (%s)", fileType(info.Mode()))
+				continue
+			}
 			kind, ok := classify(filepath.ToSlash(p))
 			if !ok {
 				kind = Python // a file named explicitly is read as Python
@@ -200,7 +206,13 @@ func (w *walker) dir(p string, rel []string, ignore []gitignore.Pattern) {
 		return
 	}
 	if !w.opts.NoGitignore {
-		ignore = append(ignore, readGitignore(filepath.Join(p, ".gitignore"), rel)...)
+		file := filepath.Join(p, ".gitignore")
+		ps, cut := readGitignore(file, rel, maxGitignorePatterns-len(ignore))
+		if cut {
+			w.diag(file, "only the first patterns were applied: more than %d .gitignore patterns in force (or a file over %d bytes)",
+				maxGitignorePatterns, maxGitignoreSize)
+		}
+		ignore = append(ignore, ps...)
 	}
 	matcher := gitignore.NewMatcher(ignore)
 	for _, e := range entries {
@@ -211,11 +223,14 @@ func (w *walker) dir(p string, rel []string, ignore []gitignore.Pattern) {
 		typ := e.Type()
 		isDir := e.IsDir()
 		var size int64
+		var special fs.FileMode // the type of a file that is neither a directory nor regular
 		if typ&fs.ModeSymlink != 0 || !isDir {
 			info, err := os.Stat(child)
 			if err != nil {
 				if errors.Is(err, fs.ErrNotExist) {
-					continue // a dangling link
+					// A dangling link, such as an editor's lock file
+					// (.#main.py): nothing to read, nothing to report.
+					continue
 				}
 				w.diag(child, "skipped: %v", err)
 				continue
@@ -223,10 +238,18 @@ func (w *walker) dir(p string, rel []string, ignore []gitignore.Pattern) {
 			isDir = info.IsDir()
 			size = info.Size()
 			if !isDir && !info.Mode().IsRegular() {
-				continue
+				special = info.Mode().Type()
 			}
 		}
 		if matcher.Match(crel, isDir) || w.excluded(relPath) {
+			continue
+		}
+		if special != 0 {
+			// A named pipe or device would block the reader or never end;
+			// report it only when its name says it would have been read.
+			if _, ok := classify(relPath); ok {
+				w.diag(child, "skipped: not a regular file (%s)", fileType(special))
+			}
 			continue
 		}
 		if isDir {
@@ -244,6 +267,23 @@ func (w *walker) dir(p string, rel []string, ignore []gitignore.Pattern) {
 	}
 }
 
+// fileType names the type of a file that is not regular, for diagnostics.
+func fileType(m fs.FileMode) string {
+	switch {
+	case m&fs.ModeNamedPipe != 0:
+		return "named pipe"
+	case m&fs.ModeSocket != 0:
+		return "socket"
+	case m&fs.ModeCharDevice != 0:
+		return "character device"
+	case m&fs.ModeDevice != 0:
+		return "device"
+	case m&fs.ModeIrregular != 0:
+		return "irregular file"
+	}
+	return "special file"
+}
+
 // isVirtualenv reports whether a directory is a Python virtual environment
 // or conda environment, whatever its name.
 func isVirtualenv(dir string) bool {
@@ -255,18 +295,46 @@ func isVirtualenv(dir string) bool {
 	return false
 }
 
-func readGitignore(file string, domain []string) []gitignore.Pattern {
-	b, err := os.ReadFile(file)
+// Bounds on .gitignore files, which come with the scanned code: every
+// pattern in force is tried on every path below it, so a hostile file of
+// 100,000 patterns would make a large tree take hours. Real ones hold tens
+// to hundreds of patterns.
+const (
+	maxGitignorePatterns = 1000      // patterns in force in a directory, its parents' included
+	maxGitignoreSize     = 256 << 10 // bytes of one .gitignore read
+)
+
+// readGitignore reads at most max patterns of a .gitignore file; cut is
+// true when it held more, or more than maxGitignoreSize bytes.
+func readGitignore(file string, domain []string, max int) (ps []gitignore.Pattern, cut bool) {
+	fh, err := os.Open(file)
 	if err != nil {
-		return nil
+		return nil, false
 	}
-	var ps []gitignore.Pattern
+	defer fh.Close()
+	b, err := io.ReadAll(io.LimitReader(fh, maxGitignoreSize+1))
+	if err != nil {
+		return nil, false
+	}
+	if len(b) > maxGitignoreSize {
+		b, cut = b[:maxGitignoreSize], true
+	}
+	ps, more := parseGitignore(b, domain, max)
+	return ps, cut || more
+}
+
+// parseGitignore reads at most max patterns of a .gitignore's content;
+// cut is true when it held more.
+func parseGitignore(b []byte, domain []string, max int) (ps []gitignore.Pattern, cut bool) {
 	for _, line := range strings.Split(string(b), "\n") {
 		line = strings.TrimRight(line, "\r")
 		if strings.TrimSpace(line) == "" || strings.HasPrefix(line, "#") {
 			continue
 		}
+		if len(ps) >= max {
+			return ps, true
+		}
 		ps = append(ps, gitignore.ParsePattern(line, domain))
 	}
-	return ps
+	return ps, false
 }

@@ -68,3 +68,36 @@ func FuzzPyproject(f *testing.F) {
 		}
 	})
 }
+
+// lockParsers are the lock-file parsers, by the file name they read.
+var lockParsers = map[string]func(*Result, string, []byte) error{
+	"poetry.lock":  parsePoetryLock,
+	"uv.lock":      parseUVLock,
+	"pdm.lock":     parsePDMLock,
+	"pylock.toml":  parsePylock,
+	"Pipfile.lock": parsePipfileLock,
+}
+
+// FuzzLockFiles feeds the same bytes to every lock-file parser (TOML and
+// JSON ones alike) and to the setup.cfg reader: an error or dependencies
+// that keep the invariants, never a panic.
+func FuzzLockFiles(f *testing.F) {
+	f.Fuzz(func(t *testing.T, data []byte) {
+		lines := bytes.Count(data, []byte("\n")) + 1
+		for name, parse := range lockParsers {
+			r := &Result{}
+			if err := parse(r, name, data); err != nil {
+				continue
+			}
+			for _, d := range r.Deps {
+				if !d.Locked {
+					t.Errorf("%s: dependency not marked locked: %+v", name, d)
+				}
+			}
+			checkInvariants(t, r, lines)
+		}
+		r := &Result{}
+		parseSetupCfg(r, "setup.cfg", data)
+		checkInvariants(t, r, lines)
+	})
+}

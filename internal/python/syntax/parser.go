@@ -14,6 +14,15 @@ const DefaultMaxFileSize = 5 << 20
 // exhaust the stack.
 const maxDepth = 1500
 
+// maxErrors is the most syntax errors recorded for one file. Past it the
+// parser records a last error saying so and stops: a hostile file of
+// millions of bad lines would otherwise cost a diagnostic (and a recovery)
+// per line, gigabytes for a 5 MB file.
+const maxErrors = 100
+
+// errorLimit is the panic that stops a parse once maxErrors is reached.
+type errorLimit struct{}
+
 // Options tune parsing.
 type Options struct {
 	// MaxFileSize is the largest source accepted, in bytes; 0 means
@@ -68,7 +77,7 @@ func ParseFile(name string, src []byte, opts *Options) (*File, error) {
 	p := &parser{file: f, errs: &f.Errors, slabs: &nodeSlabs{}}
 	p.s.init(text, p.fail, &f.Comments)
 	p.s.lines = f.lines
-	p.fileInput()
+	p.parseFile()
 	sort.SliceStable(f.Errors, func(i, j int) bool { return f.Errors[i].Pos.Offset < f.Errors[j].Pos.Offset })
 	return f, f.Errors.Err()
 }
@@ -110,11 +119,31 @@ func (p *parser) failf(pos Pos, format string, args ...any) {
 	p.fail(pos, fmt.Sprintf(format, args...))
 }
 
+// record adds a syntax error; at the maxErrors-th it adds a last one saying
+// that parsing stopped, and stops it.
 func (p *parser) record(pos Pos, msg string) {
-	if n := len(*p.errs); n > 0 && (*p.errs)[n-1].Pos.Offset == int(pos) {
+	n := len(*p.errs)
+	if n > 0 && (*p.errs)[n-1].Pos.Offset == int(pos) {
 		return
 	}
+	if n >= maxErrors {
+		*p.errs = append(*p.errs, &Error{Pos: p.file.Position(pos), File: p.file.Name,
+			Msg: fmt.Sprintf("too many syntax errors (over %d); the rest of the file was not parsed", maxErrors)})
+		panic(errorLimit{})
+	}
 	*p.errs = append(*p.errs, &Error{Pos: p.file.Position(pos), Msg: msg, File: p.file.Name})
+}
+
+// parseFile parses the whole file, stopping early at the error limit.
+func (p *parser) parseFile() {
+	defer func() {
+		if r := recover(); r != nil {
+			if _, ok := r.(errorLimit); !ok {
+				panic(r)
+			}
+		}
+	}()
+	p.fileInput()
 }
 
 func (p *parser) next() {
@@ -279,17 +308,46 @@ func (p *parser) unclosed(b bailout) bailout {
 }
 
 // sync moves past the line holding the error (or the current token) so that
-// parsing resumes at the next statement.
+// parsing resumes at the next statement. An error raised while
+// resynchronizing (for example an inconsistent dedent or an unmatched
+// bracket on the next line) is recorded and that line skipped too, in a
+// loop rather than by recursion: a file of a million bad lines must not
+// exhaust the stack.
 func (p *parser) sync(errPos Pos) {
+	for {
+		b, failed := p.syncOnce(errPos)
+		if !failed {
+			return
+		}
+		p.record(b.pos, b.msg)
+		if int(b.pos) >= len(p.s.src) || p.s.off >= len(p.s.src) {
+			p.tok = token{kind: EOF, pos: Pos(len(p.s.src)), end: Pos(len(p.s.src))}
+			return
+		}
+		errPos = max(b.pos, Pos(p.s.off))
+	}
+}
+
+// syncOnce skips to the line after errPos and reads its first token; it
+// returns the syntax error that reading raised, if any.
+func (p *parser) syncOnce(errPos Pos) (b bailout, failed bool) {
 	s := &p.s
 	p.hasPeek = false
 	s.stack, s.stackPos = s.stack[:0], s.stackPos[:0]
 	s.dedents = 0
+	defer func() {
+		if r := recover(); r != nil {
+			var ok bool
+			if b, ok = r.(bailout); !ok {
+				panic(r)
+			}
+			failed = true
+		}
+	}()
 	if p.tok.kind == NEWLINE && p.tok.pos >= errPos {
 		// The error was on the line just ended.
-		defer p.recoverSync()
 		p.tok = s.next()
-		return
+		return b, false
 	}
 	off := max(int(p.tok.end), int(errPos), s.off)
 	if int(errPos) < s.off && p.tok.kind == NEWLINE {
@@ -306,27 +364,8 @@ func (p *parser) sync(errPos Pos) {
 		s.skipNewline()
 		s.atBOL = true
 	}
-	defer p.recoverSync()
 	p.tok = s.next()
-}
-
-// recoverSync handles an error raised while resynchronizing (for example an
-// inconsistent dedent on the next line): record it and skip that line too.
-func (p *parser) recoverSync() {
-	r := recover()
-	if r == nil {
-		return
-	}
-	b, ok := r.(bailout)
-	if !ok {
-		panic(r)
-	}
-	p.record(b.pos, b.msg)
-	if int(b.pos) >= len(p.s.src) || p.s.off >= len(p.s.src) {
-		p.tok = token{kind: EOF, pos: Pos(len(p.s.src)), end: Pos(len(p.s.src))}
-		return
-	}
-	p.sync(max(b.pos, Pos(p.s.off)))
+	return b, false
 }
 
 // statementInto parses one statement (or a line of simple statements) and

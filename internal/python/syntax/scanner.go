@@ -504,7 +504,9 @@ func (s *scanner) scanName() token {
 func (s *scanner) identName(t token) string {
 	b := s.src[t.pos:t.end]
 	if s.names == nil {
-		s.names = make(map[string]string, 256)
+		// Sized by the file: a 256-entry map for each of thousands of
+		// tiny files (__init__.py) was most of a scan's allocation.
+		s.names = make(map[string]string, min(256, len(s.src)/32))
 	}
 	// Names repeat: intern them per file (the lookup does not allocate).
 	if n, ok := s.names[string(b)]; ok {

@@ -1,0 +1,242 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"runtime"
+	"runtime/debug"
+	"runtime/metrics"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Bounds of a scan's --timeout and --max-memory.
+const (
+	// memorySampleEvery is how often the memory watchdog reads the heap.
+	memorySampleEvery = 100 * time.Millisecond
+)
+
+// hardStopGrace is how long a stopped scan may take to reach its next check
+// point (between files, stages and rules) before the process is ended
+// anyway: one stage of a hostile input can run for long. A variable for
+// tests.
+var hardStopGrace = 2 * time.Second
+
+// errStopped marks a scan stopped by --timeout or --max-memory.
+var errStopped = errors.New("scan stopped")
+
+// scanGuard enforces a scan's --timeout and --max-memory. The scan calls
+// step at each stage boundary and passes context() to the loops that can
+// stop early (parsing workers, the rules loop); when a limit is reached
+// step returns an exit-3 error naming the limit and the stage, and no
+// report is written. A scan that does not reach a check point within
+// hardStopGrace is ended by exit(3) after the same message on stderr.
+//
+// A nil *scanGuard enforces nothing.
+type scanGuard struct {
+	ctx    context.Context
+	cancel context.CancelCauseFunc
+	limit  uint64 // --max-memory in bytes; 0 for none
+	stderr io.Writer
+	exit   func(code int) // ends the process on a hard stop
+
+	mu       sync.Mutex
+	stage    string
+	observed bool // a check point saw the stop
+	done     chan struct{}
+	prevMem  int64 // the memory limit in force before the scan
+	stopOnce sync.Once
+}
+
+// newScanGuard starts the timer and the memory watchdog of a scan; it
+// returns nil when neither limit is set.
+func newScanGuard(parent context.Context, timeout time.Duration, maxMemory uint64, stderr io.Writer) *scanGuard {
+	if timeout <= 0 && maxMemory == 0 {
+		return nil
+	}
+	if parent == nil {
+		parent = context.Background()
+	}
+	g := &scanGuard{limit: maxMemory, stderr: stderr, exit: os.Exit, stage: "starting", done: make(chan struct{})}
+	g.ctx, g.cancel = context.WithCancelCause(parent)
+	if timeout > 0 {
+		t := time.AfterFunc(timeout, func() {
+			g.cancel(fmt.Errorf("%w by --timeout %v", errStopped, timeout))
+		})
+		go func() { <-g.done; t.Stop() }()
+	}
+	if maxMemory > 0 {
+		// The runtime collects harder as the limit nears; the watchdog
+		// stops the scan when the live heap itself is over it. A first
+		// collection now makes the live-heap figure current.
+		g.prevMem = debug.SetMemoryLimit(int64(min(maxMemory, math.MaxInt64)))
+		runtime.GC()
+		g.checkMemory()
+		go g.watch()
+	}
+	grace := hardStopGrace
+	go func() {
+		select {
+		case <-g.done:
+		case <-g.ctx.Done():
+			select {
+			case <-g.done:
+			case <-time.After(grace):
+				g.hardStop()
+			}
+		}
+	}()
+	return g
+}
+
+// liveHeap is the heap the last garbage collection found in use, in bytes.
+func liveHeap() uint64 {
+	s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	metrics.Read(s)
+	if s[0].Value.Kind() != metrics.KindUint64 {
+		return 0
+	}
+	return s[0].Value.Uint64()
+}
+
+// checkMemory stops the scan when the live heap is over the limit.
+func (g *scanGuard) checkMemory() {
+	if live := liveHeap(); live > g.limit {
+		g.cancel(fmt.Errorf("%w by --max-memory %s (live heap %s)", errStopped, formatBytes(g.limit), formatBytes(live)))
+	}
+}
+
+// watch samples the heap until the scan ends or stops.
+func (g *scanGuard) watch() {
+	tick := time.NewTicker(memorySampleEvery)
+	defer tick.Stop()
+	for {
+		select {
+		case <-g.done:
+			return
+		case <-g.ctx.Done():
+			return
+		case <-tick.C:
+			g.checkMemory()
+		}
+	}
+}
+
+// context is the scan's context: done once a limit is reached.
+func (g *scanGuard) context() context.Context {
+	if g == nil {
+		return context.Background()
+	}
+	return g.ctx
+}
+
+// step records that the scan enters a stage and returns the exit-3 error
+// when a limit was reached.
+func (g *scanGuard) step(stage string) error {
+	if g == nil {
+		return nil
+	}
+	if g.limit > 0 {
+		g.checkMemory()
+	}
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.ctx.Err() == nil {
+		g.stage = stage
+		return nil
+	}
+	g.observed = true
+	return &exitError{code: ExitNoRun, err: g.message()}
+}
+
+// stoppedDuring returns the exit-3 error of a stage that ended early
+// because a limit was reached; stage says how far it got. It returns nil
+// when no limit was reached.
+func (g *scanGuard) stoppedDuring(stage string) error {
+	if g == nil || g.ctx.Err() == nil {
+		return nil
+	}
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.stage, g.observed = stage, true
+	return &exitError{code: ExitNoRun, err: g.message()}
+}
+
+// message explains the stop; the caller holds g.mu.
+func (g *scanGuard) message() error {
+	return fmt.Errorf("%w while %s; no report was written", context.Cause(g.ctx), g.stage)
+}
+
+// hardStop ends a scan that did not reach a check point in time.
+func (g *scanGuard) hardStop() {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.observed {
+		return
+	}
+	fmt.Fprintln(g.stderr, "fastapi-audit:", g.message())
+	g.exit(ExitNoRun)
+}
+
+// close ends the timer and the watchdog and restores the memory limit.
+func (g *scanGuard) close() {
+	if g == nil {
+		return
+	}
+	g.stopOnce.Do(func() {
+		close(g.done)
+		g.cancel(nil)
+		if g.limit > 0 {
+			debug.SetMemoryLimit(g.prevMem)
+		}
+	})
+}
+
+// byteUnits are the suffixes parseBytes accepts, upper-cased.
+var byteUnits = map[string]uint64{
+	"": 1, "B": 1,
+	"K": 1 << 10, "KB": 1e3, "KIB": 1 << 10,
+	"M": 1 << 20, "MB": 1e6, "MIB": 1 << 20,
+	"G": 1 << 30, "GB": 1e9, "GIB": 1 << 30,
+	"T": 1 << 40, "TB": 1e12, "TIB": 1 << 40,
+}
+
+// parseBytes reads a size such as 1073741824, 512MiB, 1GiB, 1.5G or 800MB
+// (KiB, MiB, GiB and K, M, G are powers of 1024; KB, MB, GB of 1000).
+func parseBytes(s string) (uint64, error) {
+	t := strings.TrimSpace(s)
+	i := strings.IndexFunc(t, func(r rune) bool { return (r < '0' || r > '9') && r != '.' })
+	if i < 0 {
+		i = len(t)
+	}
+	num, unit := t[:i], strings.ToUpper(strings.TrimSpace(t[i:]))
+	mult, ok := byteUnits[unit]
+	if num == "" || !ok {
+		return 0, fmt.Errorf("size %q: want bytes or a number with KiB, MiB, GiB (or KB, MB, GB)", s)
+	}
+	v, err := strconv.ParseFloat(num, 64)
+	if err != nil || v*float64(mult) >= math.MaxInt64 {
+		return 0, fmt.Errorf("size %q: not a usable number of bytes", s)
+	}
+	return uint64(v * float64(mult)), nil
+}
+
+// formatBytes prints a size with a binary unit: 512 MiB, 1.5 GiB.
+func formatBytes(n uint64) string {
+	units := []string{"bytes", "KiB", "MiB", "GiB", "TiB"}
+	v, u := float64(n), 0
+	for v >= 1024 && u < len(units)-1 {
+		v /= 1024
+		u++
+	}
+	if u == 0 {
+		return fmt.Sprintf("%d bytes", n)
+	}
+	return strings.TrimSuffix(strings.TrimSuffix(fmt.Sprintf("%.1f", v), "0"), ".") + " " + units[u]
+}

@@ -1,0 +1,123 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// TestScanLimits stops scans of the example app with a tiny --timeout and
+// --max-memory, from flags and from the settings file: exit 3, a message
+// naming the limit, and no report on stdout.
+func TestScanLimits(t *testing.T) {
+	app := filepath.Join("..", "..", "examples", "vulnerable-app")
+	conf := func(body string) string {
+		p := filepath.Join(t.TempDir(), ".fastapi-audit.toml")
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	for _, c := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"timeout", []string{"--timeout", "1ns"}, "scan stopped by --timeout 1ns while "},
+		{"max-memory", []string{"--max-memory", "1MiB"}, "scan stopped by --max-memory 1 MiB (live heap "},
+		{"config timeout", []string{"--config", conf("timeout = \"1ns\"\n")}, "scan stopped by --timeout 1ns"},
+		{"config max-memory", []string{"--config", conf("max-memory = \"64KiB\"\n")}, "scan stopped by --max-memory 64 KiB"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			args := append([]string{"scan", "--format", "json"}, c.args...)
+			out, errOut, code := run(t, append(args, app)...)
+			if code != ExitNoRun {
+				t.Fatalf("exit %d, want %d; stderr %q", code, ExitNoRun, errOut)
+			}
+			if !strings.Contains(errOut, c.want) || !strings.Contains(errOut, "no report was written") {
+				t.Errorf("stderr %q, want %q and no report", errOut, c.want)
+			}
+			if out != "" {
+				t.Errorf("a stopped scan wrote a report:\n%.300s", out)
+			}
+		})
+	}
+	// Generous limits change nothing.
+	_, errOut, code := run(t, "scan", "--timeout", "10m", "--max-memory", "4GiB", "-q", app)
+	if code != ExitFindings {
+		t.Errorf("generous limits: exit %d, want %d: %s", code, ExitFindings, errOut)
+	}
+	for _, args := range [][]string{
+		{"--timeout", "-5s"}, {"--timeout", "soon"}, {"--max-memory", "lots"}, {"--max-memory", "-1GiB"},
+		{"--config", conf("timeout = \"soon\"\n")}, {"--config", conf("max-memory = \"1XB\"\n")},
+	} {
+		_, errOut, code := run(t, append(append([]string{"scan"}, args...), app)...)
+		if code != ExitUsage {
+			t.Errorf("%v: exit %d, want %d: %s", args, code, ExitUsage, errOut)
+		}
+	}
+}
+
+// TestScanGuardHardStop checks the last resort: a scan that reaches no
+// check point after its limit is ended with exit 3 and the message.
+func TestScanGuardHardStop(t *testing.T) {
+	defer func(d time.Duration) { hardStopGrace = d }(hardStopGrace)
+	hardStopGrace = 50 * time.Millisecond
+	var mu sync.Mutex
+	var stderr bytes.Buffer
+	exited := make(chan int, 1)
+	g := newScanGuard(context.Background(), 10*time.Millisecond, 0, writerFunc(func(p []byte) (int, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		return stderr.Write(p)
+	}))
+	g.exit = func(code int) { exited <- code }
+	if err := g.step("building the FastAPI model"); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case code := <-exited:
+		if code != ExitNoRun {
+			t.Errorf("exit %d, want %d", code, ExitNoRun)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("no hard stop")
+	}
+	g.close()
+	mu.Lock()
+	defer mu.Unlock()
+	if want := "scan stopped by --timeout 10ms while building the FastAPI model; no report was written"; !strings.Contains(stderr.String(), want) {
+		t.Errorf("stderr %q, want %q", stderr.String(), want)
+	}
+}
+
+type writerFunc func([]byte) (int, error)
+
+func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
+
+func TestParseBytes(t *testing.T) {
+	for in, want := range map[string]uint64{
+		"1073741824": 1 << 30, "512MiB": 512 << 20, "1GiB": 1 << 30, "1 GiB": 1 << 30, "1gib": 1 << 30,
+		"1.5G": 3 << 29, "800MB": 800e6, "64k": 64 << 10, "10B": 10, "2TiB": 2 << 40,
+	} {
+		got, err := parseBytes(in)
+		if err != nil || got != want {
+			t.Errorf("parseBytes(%q) = %d, %v; want %d", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"", "GiB", "-1", "1XB", "1.2.3MiB", "99999999999TiB"} {
+		if v, err := parseBytes(in); err == nil {
+			t.Errorf("parseBytes(%q) = %d, want an error", in, v)
+		}
+	}
+	for n, want := range map[uint64]string{10: "10 bytes", 1 << 20: "1 MiB", 3 << 29: "1.5 GiB", 1000: "1000 bytes"} {
+		if got := formatBytes(n); got != want {
+			t.Errorf("formatBytes(%d) = %q, want %q", n, got, want)
+		}
+	}
+}
