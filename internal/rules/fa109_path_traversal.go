@@ -35,8 +35,11 @@ func init() {
 			Callees: []string{"open", "builtins.open", "io.open", "codecs.open", "aiofiles.open", "os.open", "os.remove", "os.unlink",
 				"os.rmdir", "os.removedirs", "os.rename", "os.replace", "os.makedirs", "os.mkdir", "os.listdir", "os.scandir",
 				"os.chmod", "os.chown", "os.truncate", "shutil.copy", "shutil.copy2", "shutil.copyfile", "shutil.copytree",
-				"shutil.move", "shutil.rmtree", "shutil.unpack_archive", "fastapi.responses.FileResponse",
-				"starlette.responses.FileResponse", "fastapi.FileResponse", "os.path.getsize"}},
+				"shutil.move", "shutil.rmtree", "shutil.unpack_archive", "os.path.getsize"}},
+		// FileResponse reads its path; filename= is only the name offered
+		// for the download.
+		&taint.Sink{Class: taint.Path, What: "a file path", Args: []int{0}, Kwargs: []string{"path"},
+			Callees: []string{"fastapi.responses.FileResponse", "starlette.responses.FileResponse", "fastapi.FileResponse"}},
 		&taint.Sink{Class: taint.Path, What: "a file path", Args: []int{1}, Kwargs: []string{"dst"},
 			Callees: []string{"os.rename", "os.replace", "shutil.copy", "shutil.copy2", "shutil.copyfile", "shutil.copytree", "shutil.move"}},
 		&taint.Sink{Class: taint.Path, What: "a file path", Receiver: true,

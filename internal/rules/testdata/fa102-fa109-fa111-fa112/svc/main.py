@@ -129,3 +129,14 @@ def weather(city: str):
 @app.get("/proxy")
 def proxy(host: str):
     return requests.get(f"https://{host}/status", timeout=5).json()  # expect: FA112
+
+
+@app.get("/reports/{report_id}")
+def report_download(report_id: int, name: str):
+    # filename= is the name offered for the download, not a path.
+    return FileResponse(f"/srv/reports/{report_id}.pdf", filename=name)
+
+
+@app.get("/reports-by-path")
+def report_by_path(name: str):
+    return FileResponse(path=f"/srv/reports/{name}")  # expect: FA109
