@@ -139,6 +139,7 @@ func (g *scanGuard) context() context.Context {
 // step records that the scan enters a stage and returns the exit-3 error
 // when a limit was reached.
 func (g *scanGuard) step(stage string) error {
+	markStage(stage)
 	if g == nil {
 		return nil
 	}
@@ -186,6 +187,7 @@ func (g *scanGuard) hardStop() {
 
 // close ends the timer and the watchdog and restores the memory limit.
 func (g *scanGuard) close() {
+	markStage("")
 	if g == nil {
 		return
 	}
@@ -239,4 +241,41 @@ func formatBytes(n uint64) string {
 		return fmt.Sprintf("%d bytes", n)
 	}
 	return strings.TrimSuffix(strings.TrimSuffix(fmt.Sprintf("%.1f", v), "0"), ".") + " " + units[u]
+}
+
+// followLiveHeap keeps the soft memory limit Main sets (memoryLimit) at
+// least twice the live heap while a scan runs, and returns the function
+// that stops it and restores the limit. The limit exists to keep GOGC=400
+// from letting a large scan's heap grow to five times what it holds; once
+// the live heap itself nears the limit the collector would run back to
+// back (half of a 5M-line scan's CPU), and the scan would slow down
+// faster than it grows. Past the limit the heap may grow to twice the
+// live heap, as with the default GOGC=100.
+func followLiveHeap() (stop func()) {
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	prev := debug.SetMemoryLimit(-1)
+	go func() {
+		defer wg.Done()
+		tick := time.NewTicker(memorySampleEvery)
+		defer tick.Stop()
+		limit := prev
+		for {
+			select {
+			case <-done:
+				return
+			case <-tick.C:
+				if live := liveHeap(); live < math.MaxInt64/2 && int64(2*live) > limit {
+					limit = int64(2 * live)
+					debug.SetMemoryLimit(limit)
+				}
+			}
+		}
+	}()
+	return func() {
+		close(done)
+		wg.Wait()
+		debug.SetMemoryLimit(prev)
+	}
 }

@@ -256,6 +256,9 @@ func runScan(cmd *cobra.Command, paths []string, o *scanFlags) error {
 	}
 	guard := newScanGuard(cmd.Context(), o.timeout, maxMemory, cmd.ErrOrStderr())
 	defer guard.close()
+	if maxMemory == 0 && os.Getenv("GOMEMLIMIT") == "" {
+		defer followLiveHeap()()
+	}
 	o.load.guard = guard
 
 	if o.online && o.advisories != "" {
@@ -303,8 +306,10 @@ func runScan(cmd *cobra.Command, paths []string, o *scanFlags) error {
 		return err
 	}
 	prog.Set(true, "checking %d rules", len(selected))
-	all := rules.Run(selected, p.model, p.files, rules.Options{PublicRoutes: o.publicRoutes, Advisories: db, Dependencies: deps, Context: guard.context()})
+	times := newRuleTimes()
+	all := rules.Run(selected, p.model, p.files, rules.Options{PublicRoutes: o.publicRoutes, Advisories: db, Dependencies: deps, Context: guard.context(), Took: times.took()})
 	prog.Done()
+	times.print(12)
 	if err := guard.step("collecting findings"); err != nil {
 		return err // the rules loop stopped early: the findings are incomplete
 	}

@@ -4,6 +4,8 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/fastapi-audit/fastapi-audit/internal/namere"
+
 	"github.com/fastapi-audit/fastapi-audit/internal/python/semantic"
 	"github.com/fastapi-audit/fastapi-audit/internal/python/syntax"
 )
@@ -71,13 +73,13 @@ type bodyChecks struct {
 }
 
 var (
-	privilegeRE = regexp.MustCompile(`(?i)admin|superuser|is_staff|\brole|roles|permission|scope|owner|privilege|\bgroups?\b|tenant|is_manager|can_`)
-	authErrorRE = regexp.MustCompile(`(?i)unauthori[sz]ed|notauthenticated|authenticationerror|invalidtoken|credential|invalidauth|tokenerror`)
-	forbiddenRE = regexp.MustCompile(`(?i)forbidden|permissiondenied|accessdenied|notallowed`)
-	status401RE = regexp.MustCompile(`401|UNAUTHORIZED`)
+	privilegeRE = namere.MustCompile(`(?i)admin|superuser|is_staff|\brole|roles|permission|scope|owner|privilege|\bgroups?\b|tenant|is_manager|can_`)
+	authErrorRE = namere.MustCompile(`(?i)unauthori[sz]ed|notauthenticated|authenticationerror|invalidtoken|credential|invalidauth|tokenerror`)
+	forbiddenRE = namere.MustCompile(`(?i)forbidden|permissiondenied|accessdenied|notallowed`)
+	status401RE = namere.MustCompile(`401|UNAUTHORIZED`)
 	// permissionClassRE names dependency classes that exist to authorize.
-	permissionClassRE = regexp.MustCompile(`(?i)permission|rolechecker|rolerequired|requirerole|scopechecker|authoriz`)
-	status403RE       = regexp.MustCompile(`403|FORBIDDEN`)
+	permissionClassRE = namere.MustCompile(`(?i)permission|rolechecker|rolerequired|requirerole|scopechecker|authoriz`)
+	status403RE       = namere.MustCompile(`403|FORBIDDEN`)
 )
 
 // checks looks at what a function raises and under which conditions,

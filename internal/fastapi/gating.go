@@ -1,7 +1,7 @@
 package fastapi
 
 import (
-	"regexp"
+	"github.com/fastapi-audit/fastapi-audit/internal/namere"
 
 	"github.com/fastapi-audit/fastapi-audit/internal/python/semantic"
 	"github.com/fastapi-audit/fastapi-audit/internal/python/syntax"
@@ -9,7 +9,7 @@ import (
 
 // envRE matches the names and values that tell deployment environments
 // apart in conditions.
-var envRE = regexp.MustCompile(`(?i)\b(\w*env\w*|stage|staging|debug|production|prod|development|dev|local|testing|is_prod\w*|is_dev\w*|is_local|show_docs|enable_docs|docs_enabled)\b`)
+var envRE = namere.MustCompile(`(?i)\b(\w*env\w*|stage|staging|debug|production|prod|development|dev|local|testing|is_prod\w*|is_dev\w*|is_local|show_docs|enable_docs|docs_enabled)\b`)
 
 // EnvironmentCondition reports whether a condition tells environments
 // apart (`settings.ENVIRONMENT == "production"`, `if DEBUG:`).

@@ -7,6 +7,8 @@
 package fastapi
 
 import (
+	"sync"
+
 	"github.com/fastapi-audit/fastapi-audit/internal/python/semantic"
 	"github.com/fastapi-audit/fastapi-audit/internal/python/syntax"
 )
@@ -25,6 +27,7 @@ type Model struct {
 	deps         map[depKey]*depInfo
 	depCache     map[depCacheKey]*Dependency
 	models       []*DataModel
+	modelsOnce   sync.Once
 	modelByClass map[*semantic.Class]*DataModel
 	authNames    map[string]bool
 	ctorNames    map[string]bool // names that may construct apps, routers or schemes

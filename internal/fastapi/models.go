@@ -1,9 +1,9 @@
 package fastapi
 
 import (
-	"regexp"
 	"strings"
 
+	"github.com/fastapi-audit/fastapi-audit/internal/namere"
 	"github.com/fastapi-audit/fastapi-audit/internal/python/semantic"
 	"github.com/fastapi-audit/fastapi-audit/internal/python/syntax"
 )
@@ -53,28 +53,36 @@ var (
 		"sqlalchemy.orm.decl_api.declarative_base": true, "flask_sqlalchemy.SQLAlchemy": true,
 	}
 	settingsBases = []string{"pydantic_settings.BaseSettings", "pydantic.BaseSettings", "pydantic.v1.BaseSettings"}
-	constraintRE  = regexp.MustCompile(`^(min_length|max_length|min_items|max_items|gt|ge|lt|le|multiple_of|pattern|regex|max_digits|decimal_places|strict|allow_inf_nan)$`)
+	constraintRE  = namere.MustCompile(`^(min_length|max_length|min_items|max_items|gt|ge|lt|le|multiple_of|pattern|regex|max_digits|decimal_places|strict|allow_inf_nan)$`)
 )
 
-// Models returns every data model in the program, computed once.
+// Models returns every data model in the program, computed once (safe for
+// concurrent use: every class's model is known once it returns).
 func (m *Model) Models() []*DataModel {
-	if m.models == nil {
+	m.modelsOnce.Do(func() {
 		m.models = []*DataModel{}
 		for _, c := range m.Prog.AllClasses() {
 			if dm := m.modelFor(c); dm != nil {
 				m.models = append(m.models, dm)
 			}
 		}
-	}
+	})
 	return m.models
 }
 
 // ModelOf returns the data model of a class by qualified name, or nil.
 func (m *Model) ModelOf(qual string) *DataModel {
 	if c := m.Prog.Class(qual); c != nil {
-		return m.modelFor(c)
+		return m.modelOfClass(c)
 	}
 	return nil
+}
+
+// modelOfClass is a program class's data model once Models has run; after
+// that the memo is only read, so rules may ask concurrently.
+func (m *Model) modelOfClass(c *semantic.Class) *DataModel {
+	m.Models()
+	return m.modelByClass[c]
 }
 
 // modelFor memoises dataModel; a class under construction (a cycle in
@@ -308,7 +316,7 @@ func (m *Model) AllFields(dm *DataModel) []*Field {
 		if base == nil || base == dm.Class {
 			continue
 		}
-		bm := m.modelFor(base)
+		bm := m.modelOfClass(base)
 		if bm == nil {
 			continue
 		}

@@ -3,8 +3,9 @@ package rules
 import (
 	"fmt"
 	"path"
-	"regexp"
 	"strings"
+
+	"github.com/fastapi-audit/fastapi-audit/internal/namere"
 
 	"github.com/bmatcuk/doublestar/v4"
 
@@ -13,11 +14,11 @@ import (
 
 var (
 	// publicPathRE are routes meant to be reachable without credentials.
-	publicPathRE = regexp.MustCompile(`(?i)(^|/)(login|logout|signin|sign-in|signup|sign-up|register|registration|token|refresh|oauth2?|callback|auth|password[-_]?(reset|recovery|forgot)|reset[-_]?password|forgot[-_]?password|recover[-_]?password|recovery|verify|verify[-_]email|confirm|activate|health|healthz|healthcheck|health-check|ready|readiness|live|liveness|ping|status|version|docs|redoc|openapi\.json|favicon\.ico|robots\.txt|public|static)(/|$|\{)`)
+	publicPathRE = namere.MustCompile(`(?i)(^|/)(login|logout|signin|sign-in|signup|sign-up|register|registration|token|refresh|oauth2?|callback|auth|password[-_]?(reset|recovery|forgot)|reset[-_]?password|forgot[-_]?password|recover[-_]?password|recovery|verify|verify[-_]email|confirm|activate|health|healthz|healthcheck|health-check|ready|readiness|live|liveness|ping|status|version|docs|redoc|openapi\.json|favicon\.ico|robots\.txt|public|static)(/|$|\{)`)
 	// privilegedPathRE are routes for operators.
-	privilegedPathRE = regexp.MustCompile(`(?i)(^|/)(admin|admins|internal|manage|management|superuser|staff|root|ops|debug|backoffice|back-office|console)(/|$)`)
+	privilegedPathRE = namere.MustCompile(`(?i)(^|/)(admin|admins|internal|manage|management|superuser|staff|root|ops|debug|backoffice|back-office|console)(/|$)`)
 	// objectIDRE are path parameters naming one object.
-	objectIDRE = regexp.MustCompile(`(?i)(^id$|_id$|^pk$|^uuid$|_uuid$|^slug$|_slug$|^key$)`)
+	objectIDRE = namere.MustCompile(`(?i)(^id$|_id$|^pk$|^uuid$|_uuid$|^slug$|_slug$|^key$)`)
 )
 
 // routeName is "METHOD /full/path" for messages.

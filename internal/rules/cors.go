@@ -1,10 +1,10 @@
 package rules
 
 import (
-	"regexp"
 	"strings"
 
 	"github.com/fastapi-audit/fastapi-audit/internal/fastapi"
+	"github.com/fastapi-audit/fastapi-audit/internal/namere"
 	"github.com/fastapi-audit/fastapi-audit/internal/python/semantic"
 	"github.com/fastapi-audit/fastapi-audit/internal/python/syntax"
 )
@@ -56,7 +56,7 @@ func corsPolicies(p *Pass) []corsPolicy {
 
 var (
 	// a dot in a host name that is not escaped matches any character.
-	unescapedDotRE = regexp.MustCompile(`[A-Za-z0-9\]\)*+?}]\.[A-Za-z]`)
+	unescapedDotRE = namere.MustCompile(`[A-Za-z0-9\]\)*+?}]\.[A-Za-z]`)
 )
 
 // permissiveOriginRegex explains why an allow_origin_regex admits origins

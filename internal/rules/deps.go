@@ -14,13 +14,12 @@ import (
 // declare (manifest.Project), computed once per run unless the caller gave
 // them in Options.
 func (p *Pass) Dependencies() []manifest.Declared {
-	if !p.shared.depsDone {
-		p.shared.depsDone = true
+	p.shared.depsOnce.Do(func() {
 		p.shared.deps = p.Options.Dependencies
 		if p.shared.deps == nil {
 			p.shared.deps = manifest.Project(p.Files)
 		}
-	}
+	})
 	return p.shared.deps
 }
 

@@ -1,8 +1,9 @@
 package rules
 
 import (
-	"regexp"
 	"strings"
+
+	"github.com/fastapi-audit/fastapi-audit/internal/namere"
 
 	"github.com/fastapi-audit/fastapi-audit/internal/finding"
 	"github.com/fastapi-audit/fastapi-audit/internal/python/semantic"
@@ -56,7 +57,7 @@ func init() {
 }
 
 // externalEntitiesRE finds a SAX parser told to resolve external entities.
-var externalEntitiesRE = regexp.MustCompile(`setFeature\(\s*[\w.]*feature_external_(ges|pes)\s*,\s*(True|1)\s*\)`)
+var externalEntitiesRE = namere.MustCompile(`setFeature\(\s*[\w.]*feature_external_(ges|pes)\s*,\s*(True|1)\s*\)`)
 
 // enclosingText is the source of the function around a call (the module
 // for module-level code).

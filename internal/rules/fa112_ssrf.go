@@ -1,7 +1,7 @@
 package rules
 
 import (
-	"regexp"
+	"github.com/fastapi-audit/fastapi-audit/internal/namere"
 
 	"github.com/fastapi-audit/fastapi-audit/internal/finding"
 	"github.com/fastapi-audit/fastapi-audit/internal/python/syntax"
@@ -10,7 +10,7 @@ import (
 
 // fixedHostRE matches a URL prefix whose scheme and host are written out
 // and closed by a path, query or fragment separator.
-var fixedHostRE = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9+.-]*://[^/?#{}]+[/?#]`)
+var fixedHostRE = namere.MustCompile(`^[A-Za-z][A-Za-z0-9+.-]*://[^/?#{}]+[/?#]`)
 
 // fixedHost reports a URL built as a constant "scheme://host/..." followed
 // by request data: the client chooses a path or a query, not the server

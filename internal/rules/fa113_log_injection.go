@@ -1,14 +1,13 @@
 package rules
 
 import (
-	"regexp"
-
 	"github.com/fastapi-audit/fastapi-audit/internal/finding"
+	"github.com/fastapi-audit/fastapi-audit/internal/namere"
 	"github.com/fastapi-audit/fastapi-audit/internal/python/syntax"
 	"github.com/fastapi-audit/fastapi-audit/internal/taint"
 )
 
-var loggerRE = regexp.MustCompile(`(?i)(^|\.)_?(log|logger|logging|audit_log|_logger|structlog)$`)
+var loggerRE = namere.MustCompile(`(?i)(^|\.)_?(log|logger|logging|audit_log|_logger|structlog)$`)
 
 func init() {
 	Register(&Rule{

@@ -1,11 +1,11 @@
 package rules
 
 import (
-	"regexp"
 	"strconv"
 	"strings"
 
 	"github.com/fastapi-audit/fastapi-audit/internal/finding"
+	"github.com/fastapi-audit/fastapi-audit/internal/namere"
 	"github.com/fastapi-audit/fastapi-audit/internal/python/semantic"
 	"github.com/fastapi-audit/fastapi-audit/internal/python/syntax"
 )
@@ -14,8 +14,8 @@ import (
 const maxAccessMinutes = 30
 
 var (
-	accessLifetimeRE = regexp.MustCompile(`(?i)^(jwt_)?(access_)?token_?(expire|expires|expiry|lifetime|ttl)(_in)?_(seconds|secs|minutes|mins|hours|days)$|^access_token_(expire|expires|expiry|lifetime|ttl)(_in)?_(seconds|secs|minutes|mins|hours|days)$`)
-	notAccessRE      = regexp.MustCompile(`(?i)refresh|reset|invite|verif|email|confirm|remember`)
+	accessLifetimeRE = namere.MustCompile(`(?i)^(jwt_)?(access_)?token_?(expire|expires|expiry|lifetime|ttl)(_in)?_(seconds|secs|minutes|mins|hours|days)$|^access_token_(expire|expires|expiry|lifetime|ttl)(_in)?_(seconds|secs|minutes|mins|hours|days)$`)
+	notAccessRE      = namere.MustCompile(`(?i)refresh|reset|invite|verif|email|confirm|remember`)
 )
 
 func init() {

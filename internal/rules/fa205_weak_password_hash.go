@@ -1,10 +1,10 @@
 package rules
 
 import (
-	"regexp"
 	"strings"
 
 	"github.com/fastapi-audit/fastapi-audit/internal/finding"
+	"github.com/fastapi-audit/fastapi-audit/internal/namere"
 	"github.com/fastapi-audit/fastapi-audit/internal/python/syntax"
 )
 
@@ -14,7 +14,7 @@ var (
 		"hashlib.sha384": true, "hashlib.sha512": true, "hashlib.sha3_256": true, "hashlib.sha3_512": true,
 		"hashlib.blake2b": true, "hashlib.blake2s": true, "hashlib.new": true,
 	}
-	passwordWordRE = regexp.MustCompile(`(?i)passw(or)?d|passwd|\bpwd\b|\bpw\b|passphrase`)
+	passwordWordRE = namere.MustCompile(`(?i)passw(or)?d|passwd|\bpwd\b|\bpw\b|passphrase`)
 	// weakPasslibSchemes are passlib schemes unfit for storing passwords.
 	weakPasslibSchemes = map[string]bool{
 		"md5_crypt": true, "des_crypt": true, "bsdi_crypt": true, "bigcrypt": true, "crypt16": true,

@@ -4,6 +4,8 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/fastapi-audit/fastapi-audit/internal/namere"
+
 	"github.com/fastapi-audit/fastapi-audit/internal/finding"
 	"github.com/fastapi-audit/fastapi-audit/internal/python/semantic"
 	"github.com/fastapi-audit/fastapi-audit/internal/python/syntax"
@@ -16,15 +18,15 @@ const minComparedSecret = 10
 var (
 	// timingSecretRE are the secrets secretNameRE (FA403) does not name:
 	// signatures, MACs, one-time and reset codes, CSRF tokens.
-	timingSecretRE = regexp.MustCompile(`(^|_)(signature|hmac|otp|totp|hotp|csrf|xsrf|passcode|pin)(_|$)|(^|_)(reset|verification|verify|confirm|confirmation|activation|invite|invitation|recovery|backup|mfa|otp|sms|magic|login|auth)_code(_|$)`)
+	timingSecretRE = namere.MustCompile(`(^|_)(signature|hmac|otp|totp|hotp|csrf|xsrf|passcode|pin)(_|$)|(^|_)(reset|verification|verify|confirm|confirmation|activation|invite|invitation|recovery|backup|mfa|otp|sms|magic|login|auth)_code(_|$)`)
 	// timingNotSecretRE are names that mention a secret but hold a flag, a
 	// hash or metadata: comparing them leaks nothing worth having.
-	timingNotSecretRE = regexp.MustCompile(`hash|^(is|has|should|use|enable|enabled|allow|require|requires|verify|validate|check|valid|invalid|num|n)_|_(enabled|required|valid|verified|configured|exists|present|changed|at|date|time|version|status|state|kind|source|method|algo|alg|provider|backend|class|kid|size|address|addr|fingerprint|obj|object|func|fn)$`)
+	timingNotSecretRE = namere.MustCompile(`hash|^(is|has|should|use|enable|enabled|allow|require|requires|verify|validate|check|valid|invalid|num|n)_|_(enabled|required|valid|verified|configured|exists|present|changed|at|date|time|version|status|state|kind|source|method|algo|alg|provider|backend|class|kid|size|address|addr|fingerprint|obj|object|func|fn)$`)
 	// confirmationRE are values compared with their confirmation: both come
 	// from the same user.
-	confirmationRE = regexp.MustCompile(`(^|_)(confirm|confirmation|confirmed|repeat|repeated|again|retype|retyped)(_|$)|^(password|passwd|pwd|pw|pass)_?2$`)
+	confirmationRE = namere.MustCompile(`(^|_)(confirm|confirmation|confirmed|repeat|repeated|again|retype|retyped)(_|$)|^(password|passwd|pwd|pw|pass)_?2$`)
 	// identifierRE are literals spelled as identifiers: token kinds, states.
-	identifierRE = regexp.MustCompile(`^([a-z]+(_[a-z]+)+|[A-Z]+(_[A-Z]+)+)$`)
+	identifierRE = namere.MustCompile(`^([a-z]+(_[a-z]+)+|[A-Z]+(_[A-Z]+)+)$`)
 	// producingVerbRE are the prefixes of functions that return the value
 	// they name: get_api_key(), compute_signature().
 	producingVerbRE = regexp.MustCompile(`^(get|compute|calc|calculate|make|generate|gen|create|build|sign|expected|load|read|fetch)_`)

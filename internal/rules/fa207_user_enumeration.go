@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/fastapi-audit/fastapi-audit/internal/namere"
+
 	"github.com/fastapi-audit/fastapi-audit/internal/fastapi"
 	"github.com/fastapi-audit/fastapi-audit/internal/finding"
 	"github.com/fastapi-audit/fastapi-audit/internal/python/syntax"
@@ -12,11 +14,11 @@ import (
 
 var (
 	// loginRouteRE are routes that check a password.
-	loginRouteRE = regexp.MustCompile(`(?i)(login|log_in|signin|sign_in|sign-in|token|authenticate|session)`)
+	loginRouteRE = namere.MustCompile(`(?i)(login|log_in|signin|sign_in|sign-in|token|authenticate|session)`)
 	// recoveryRouteRE are routes that start a password reset.
-	recoveryRouteRE = regexp.MustCompile(`(?i)(recover|forgot|reset|magic[-_]?link|resend)`)
+	recoveryRouteRE = namere.MustCompile(`(?i)(recover|forgot|reset|magic[-_]?link|resend)`)
 	// accountNameRE names variables holding a looked-up account.
-	accountNameRE = regexp.MustCompile(`(?i)(user|account|member|customer|person|profile|db_obj)`)
+	accountNameRE = namere.MustCompile(`(?i)(user|account|member|customer|person|profile|db_obj)`)
 )
 
 // rejection is an `if cond: raise HTTPException(...)` in a handler.

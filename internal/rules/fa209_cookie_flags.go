@@ -1,8 +1,9 @@
 package rules
 
 import (
-	"regexp"
 	"strings"
+
+	"github.com/fastapi-audit/fastapi-audit/internal/namere"
 
 	"github.com/fastapi-audit/fastapi-audit/internal/finding"
 	"github.com/fastapi-audit/fastapi-audit/internal/python/syntax"
@@ -10,9 +11,9 @@ import (
 
 var (
 	// sessionCookieRE names cookies that carry credentials.
-	sessionCookieRE = regexp.MustCompile(`(?i)(session|sess|sid|token|auth|jwt|access|refresh|login|remember|credential|api[-_]?key)`)
+	sessionCookieRE = namere.MustCompile(`(?i)(session|sess|sid|token|auth|jwt|access|refresh|login|remember|credential|api[-_]?key)`)
 	// csrfCookieRE names double-submit CSRF cookies, which scripts must read.
-	csrfCookieRE = regexp.MustCompile(`(?i)(csrf|xsrf)`)
+	csrfCookieRE = namere.MustCompile(`(?i)(csrf|xsrf)`)
 )
 
 func init() {

@@ -3,6 +3,8 @@ package rules
 import (
 	"regexp"
 
+	"github.com/fastapi-audit/fastapi-audit/internal/namere"
+
 	"github.com/fastapi-audit/fastapi-audit/internal/fastapi"
 	"github.com/fastapi-audit/fastapi-audit/internal/finding"
 	"github.com/fastapi-audit/fastapi-audit/internal/python/semantic"
@@ -10,12 +12,12 @@ import (
 )
 
 // loadRE names calls that load, change or delete records.
-var loadRE = regexp.MustCompile(`(?i)^(get|get_or_404|get_object_or_404|get_by_id|first|one|one_or_none|scalar|scalars|scalar_one|scalar_one_or_none|filter|filter_by|where|find|find_one|find_by_id|fetch\w*|execute|delete|update|remove)$|^(get|read|fetch|find|load|retrieve|lookup|delete|update|remove)_\w+$`)
+var loadRE = namere.MustCompile(`(?i)^(get|get_or_404|get_object_or_404|get_by_id|first|one|one_or_none|scalar|scalars|scalar_one|scalar_one_or_none|filter|filter_by|where|find|find_one|find_by_id|fetch\w*|execute|delete|update|remove)$|^(get|read|fetch|find|load|retrieve|lookup|delete|update|remove)_\w+$`)
 
 // tenantRE names path parameters that scope a route to a tenant
 // (/orgs/{org_id}/items/{item_id}): such apps share objects within the
 // tenant and authorize the tenant, not each object's owner.
-var tenantRE = regexp.MustCompile(`(?i)^(org|orga|organization|organisation|tenant|workspace|team|company|account|realm|namespace|group|household)(_?(id|slug|name|key|uuid))?$`)
+var tenantRE = namere.MustCompile(`(?i)^(org|orga|organization|organisation|tenant|workspace|team|company|account|realm|namespace|group|household)(_?(id|slug|name|key|uuid))?$`)
 
 // tenantScoped reports a route with a tenant path parameter.
 func tenantScoped(e *fastapi.Endpoint) bool {
@@ -96,7 +98,7 @@ func init() {
 
 // bodyKeyRE names body fields that identify an object: changing one of
 // them in a PUT, PATCH or DELETE body addresses another user's record.
-var bodyKeyRE = regexp.MustCompile(`(?i)^(id|\w+_id|uuid|\w+_uuid|username|user_name|email)$`)
+var bodyKeyRE = namere.MustCompile(`(?i)^(id|\w+_id|uuid|\w+_uuid|username|user_name|email)$`)
 
 // clientKeys returns what identifies the object a request addresses: path
 // parameters naming an object ("item_id"), and for PUT, PATCH and DELETE,

@@ -1,13 +1,13 @@
 package rules
 
 import (
-	"regexp"
+	"github.com/fastapi-audit/fastapi-audit/internal/namere"
 
 	"github.com/fastapi-audit/fastapi-audit/internal/finding"
 )
 
 // privilegedHandlerRE names handlers that do operator work.
-var privilegedHandlerRE = regexp.MustCompile(`(?i)(^|_)(admin|superuser|impersonate|ban_user|promote|demote|grant_role|revoke_role|set_role|change_role|update_role|set_user_role|list_all_users|all_users)(_|$)`)
+var privilegedHandlerRE = namere.MustCompile(`(?i)(^|_)(admin|superuser|impersonate|ban_user|promote|demote|grant_role|revoke_role|set_role|change_role|update_role|set_user_role|list_all_users|all_users)(_|$)`)
 
 func init() {
 	Register(&Rule{

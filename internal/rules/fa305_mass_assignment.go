@@ -1,9 +1,10 @@
 package rules
 
 import (
-	"regexp"
 	"sort"
 	"strings"
+
+	"github.com/fastapi-audit/fastapi-audit/internal/namere"
 
 	"github.com/fastapi-audit/fastapi-audit/internal/fastapi"
 	"github.com/fastapi-audit/fastapi-audit/internal/finding"
@@ -11,7 +12,7 @@ import (
 )
 
 // privilegedFieldRE names fields only the server or an administrator may set.
-var privilegedFieldRE = regexp.MustCompile(`(?i)^((is_)?(admin|superuser|super_user|staff|root|moderator)|role|roles|user_role|user_type|account_type|permissions?|privileges?|access_level|(is_)?(email_)?verified|is_email_verified|(is_)?approved|owner_id|balance|credits?)$`)
+var privilegedFieldRE = namere.MustCompile(`(?i)^((is_)?(admin|superuser|super_user|staff|root|moderator)|role|roles|user_role|user_type|account_type|permissions?|privileges?|access_level|(is_)?(email_)?verified|is_email_verified|(is_)?approved|owner_id|balance|credits?)$`)
 
 func init() {
 	Register(&Rule{

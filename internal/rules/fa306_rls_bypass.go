@@ -4,6 +4,8 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/fastapi-audit/fastapi-audit/internal/namere"
+
 	"github.com/fastapi-audit/fastapi-audit/internal/finding"
 )
 
@@ -12,7 +14,7 @@ var (
 	// take a role that bypasses it.
 	rlsOffRE = regexp.MustCompile(`(?i)row_security\s*(=|to)\s*'?(off|false|0)\b|\bbypassrls\b|\bset\s+(local\s+|session\s+)?role\s+'?(service_role|postgres|supabase_admin)\b`)
 	// serviceKeyRE names Supabase service-role keys.
-	serviceKeyRE = regexp.MustCompile(`(?i)service_?role|service_?key|supabase_?secret|sb_secret`)
+	serviceKeyRE = namere.MustCompile(`(?i)service_?role|service_?key|supabase_?secret|sb_secret`)
 )
 
 func init() {

@@ -1,7 +1,7 @@
 package rules
 
 import (
-	"regexp"
+	"github.com/fastapi-audit/fastapi-audit/internal/namere"
 
 	"github.com/fastapi-audit/fastapi-audit/internal/fastapi"
 	"github.com/fastapi-audit/fastapi-audit/internal/finding"
@@ -10,7 +10,7 @@ import (
 )
 
 // decisionNameRE names request values that must never decide access.
-var decisionNameRE = regexp.MustCompile(`(?i)(^|[-_])(x[-_])?(role|roles|user[-_]?role|admin|is[-_]?admin|superuser|is[-_]?superuser|is[-_]?staff|permissions?|privileges?|access[-_]?level|bypass|bypass[-_]?auth|skip[-_]?auth|no[-_]?auth|secure[-_]?mode|auth[-_]?disabled|is[-_]?authenticated|authenticated|trusted|is[-_]?internal|internal)([-_]|$)`)
+var decisionNameRE = namere.MustCompile(`(?i)(^|[-_])(x[-_])?(role|roles|user[-_]?role|admin|is[-_]?admin|superuser|is[-_]?superuser|is[-_]?staff|permissions?|privileges?|access[-_]?level|bypass|bypass[-_]?auth|skip[-_]?auth|no[-_]?auth|secure[-_]?mode|auth[-_]?disabled|is[-_]?authenticated|authenticated|trusted|is[-_]?internal|internal)([-_]|$)`)
 
 func init() {
 	Register(&Rule{

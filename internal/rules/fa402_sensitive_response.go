@@ -1,9 +1,10 @@
 package rules
 
 import (
-	"regexp"
 	"sort"
 	"strings"
+
+	"github.com/fastapi-audit/fastapi-audit/internal/namere"
 
 	"github.com/fastapi-audit/fastapi-audit/internal/fastapi"
 	"github.com/fastapi-audit/fastapi-audit/internal/finding"
@@ -13,12 +14,12 @@ import (
 
 var (
 	// secretFieldRE names fields that must never leave the server.
-	secretFieldRE = regexp.MustCompile(`(?i)^(hashed_?\w*|\w*_hash(ed)?|password\w*|\w*_password|passwd|pwd|\w*secret\w*|private_key|\w*_private_key|salt|password_salt|reset_(code|token)|\w*_reset_(code|token)|otp(_\w+)?|\w*_otp|totp\w*|mfa_\w+|verification_(code|token)|recovery_codes?|ssn|social_security_number|card_number|credit_card\w*|cvv|cvc)$`)
+	secretFieldRE = namere.MustCompile(`(?i)^(hashed_?\w*|\w*_hash(ed)?|password\w*|\w*_password|passwd|pwd|\w*secret\w*|private_key|\w*_private_key|salt|password_salt|reset_(code|token)|\w*_reset_(code|token)|otp(_\w+)?|\w*_otp|totp\w*|mfa_\w+|verification_(code|token)|recovery_codes?|ssn|social_security_number|card_number|credit_card\w*|cvv|cvc)$`)
 	// credentialFieldRE names credentials a client may legitimately be given
 	// once (a token from a login, a key just created) but never on a read.
-	credentialFieldRE = regexp.MustCompile(`(?i)^(api_?key|\w*_api_?key|access_token|refresh_token|session_token|auth_token|api_token|\w+_api_token|token)$`)
+	credentialFieldRE = namere.MustCompile(`(?i)^(api_?key|\w*_api_?key|access_token|refresh_token|session_token|auth_token|api_token|\w+_api_token|token)$`)
 	// notSecretRE are look-alikes that are safe to show.
-	notSecretRE = regexp.MustCompile(`(?i)(_?(type|expires?(_at|_in)?|set|enabled|required|changed(_at)?|updated(_at)?|length|count|hint|policy|id|prefix|last4|last_four|masked|name|url|scope|scopes|algorithm)$|^has_|^is_|_at$)`)
+	notSecretRE = namere.MustCompile(`(?i)(_?(type|expires?(_at|_in)?|set|enabled|required|changed(_at)?|updated(_at)?|length|count|hint|policy|id|prefix|last4|last_four|masked|name|url|scope|scopes|algorithm)$|^has_|^is_|_at$)`)
 )
 
 func init() {

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/fastapi-audit/fastapi-audit/internal/namere"
+
 	"github.com/fastapi-audit/fastapi-audit/internal/finding"
 	"github.com/fastapi-audit/fastapi-audit/internal/python/semantic"
 	"github.com/fastapi-audit/fastapi-audit/internal/source"
@@ -43,10 +45,10 @@ func init() {
 }
 
 var (
-	secretNameRE = regexp.MustCompile(`(?i)(secret|passw(or)?d|passwd|(^|_)pwd$|token|api_?key|apikey|private_?key|access_?key|auth_?key|signing_?key|encryption_?key|session_?key|jwt_?key|credential|client_?secret|webhook_?key)`)
+	secretNameRE = namere.MustCompile(`(?i)(secret|passw(or)?d|passwd|(^|_)pwd$|token|api_?key|apikey|private_?key|access_?key|auth_?key|signing_?key|encryption_?key|session_?key|jwt_?key|credential|client_?secret|webhook_?key)`)
 	// notSecretNameRE are names that mention a secret but hold something else.
-	notSecretNameRE = regexp.MustCompile(`(?i)((^|_)(path|endpoint|field|header|name|type|prefix|length|len|min|max|expire|expires|expiry|lifetime|ttl|algorithm|algorithms|scheme|hint|label|regex|pattern|file|cookie|policy|validator|strength|id|location|format|mode|style|chars?|count|tokenizer|tokens|hours|minutes|seconds|days)(_|$)|ur[li]$)`)
-	placeholderRE   = regexp.MustCompile(`(?i)^(x+|\*+|\.+|-+|<.*>|\$\{.*\}|\{\{.*\}\}|%\(.*\)s|your[-_ ].*|none|null|nil|undefined|example|placeholder|redacted|dummy|\[.*\])$`)
+	notSecretNameRE = namere.MustCompile(`(?i)((^|_)(path|endpoint|field|header|name|type|prefix|length|len|min|max|expire|expires|expiry|lifetime|ttl|algorithm|algorithms|scheme|hint|label|regex|pattern|file|cookie|policy|validator|strength|id|location|format|mode|style|chars?|count|tokenizer|tokens|hours|minutes|seconds|days)(_|$)|ur[li]$)`)
+	placeholderRE   = namere.MustCompile(`(?i)^(x+|\*+|\.+|-+|<.*>|\$\{.*\}|\{\{.*\}\}|%\(.*\)s|your[-_ ].*|none|null|nil|undefined|example|placeholder|redacted|dummy|\[.*\])$`)
 	credentialURLRE = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9+.-]*://[^:/@\s]+:([^@/\s]+)@`)
 	// knownKeyRE are key formats; hint is a literal every match contains,
 	// checked first because most strings contain none.
@@ -65,7 +67,7 @@ var (
 		{"a private key", []string{"PRIVATE KEY"}, regexp.MustCompile(`-----BEGIN (RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY( BLOCK)?-----`)},
 		{"a JSON Web Token", []string{"eyJ"}, regexp.MustCompile(`\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}`)},
 	}
-	testPathRE = regexp.MustCompile(`(^|/)(tests?|testing|fixtures)/|(^|/)(test_[^/]*|[^/]*_test|conftest)\.py$`)
+	testPathRE = namere.MustCompile(`(^|/)(tests?|testing|fixtures)/|(^|/)(test_[^/]*|[^/]*_test|conftest)\.py$`)
 )
 
 // secretWords are the cheap test before secretNameRE: every name it

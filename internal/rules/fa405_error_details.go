@@ -1,8 +1,9 @@
 package rules
 
 import (
-	"regexp"
 	"strings"
+
+	"github.com/fastapi-audit/fastapi-audit/internal/namere"
 
 	"github.com/fastapi-audit/fastapi-audit/internal/finding"
 	"github.com/fastapi-audit/fastapi-audit/internal/python/semantic"
@@ -11,14 +12,14 @@ import (
 
 var (
 	// clientErrorRE are exceptions whose message is written for the client.
-	clientErrorRE = regexp.MustCompile(`(HTTPException|RequestValidationError|ValidationError|WebSocketException)$`)
+	clientErrorRE = namere.MustCompile(`(HTTPException|RequestValidationError|ValidationError|WebSocketException)$`)
 	// internalErrorRE are exceptions whose message describes the server:
 	// every exception, and database, driver, I/O and network errors.
-	internalErrorRE = regexp.MustCompile(`^(builtins\.)?(Exception|BaseException|OSError|IOError|RuntimeError|ConnectionError|TimeoutError)$|^(sqlalchemy|psycopg2?|asyncpg|pymongo|motor|redis|aiomysql|pymysql|sqlite3|requests|httpx|aiohttp|urllib3|boto3|botocore|subprocess|jwt|jose)\.`)
+	internalErrorRE = namere.MustCompile(`^(builtins\.)?(Exception|BaseException|OSError|IOError|RuntimeError|ConnectionError|TimeoutError)$|^(sqlalchemy|psycopg2?|asyncpg|pymongo|motor|redis|aiomysql|pymysql|sqlite3|requests|httpx|aiohttp|urllib3|boto3|botocore|subprocess|jwt|jose)\.`)
 	// errorSinkRE are the calls whose argument reaches the client.
-	errorSinkRE = regexp.MustCompile(`(^|\.)(HTTPException|JSONResponse|ORJSONResponse|UJSONResponse|PlainTextResponse|HTMLResponse|Response)$`)
+	errorSinkRE = namere.MustCompile(`(^|\.)(HTTPException|JSONResponse|ORJSONResponse|UJSONResponse|PlainTextResponse|HTMLResponse|Response)$`)
 	// tracebackRE are calls that render the current exception.
-	tracebackRE = regexp.MustCompile(`^(traceback\.(format_exc|format_exception|format_tb|format_stack|extract_tb)|sys\.exc_info)$`)
+	tracebackRE = namere.MustCompile(`^(traceback\.(format_exc|format_exception|format_tb|format_stack|extract_tb)|sys\.exc_info)$`)
 )
 
 func init() {

@@ -1,8 +1,9 @@
 package rules
 
 import (
-	"regexp"
 	"strings"
+
+	"github.com/fastapi-audit/fastapi-audit/internal/namere"
 
 	"github.com/fastapi-audit/fastapi-audit/internal/finding"
 	"github.com/fastapi-audit/fastapi-audit/internal/python/semantic"
@@ -48,10 +49,10 @@ var (
 	}
 	// logNotSecretRE are names that mention a secret but hold metadata, a
 	// flag, or a decoded payload.
-	logNotSecretRE = regexp.MustCompile(`^(is|has|should|use|enable|enabled|allow|require|requires|num|n|count|total|invalid|valid)_|_(enabled|required|valid|verified|configured|exists|present|changed|at|date|time|version|status|state|kind|source|method|algo|alg|provider|backend|class|kid|size|set|sent|error|errors|expired|used|usage|scope|scopes|audience|data|payload|claims|info|obj|object|model|schema|request|response|result|results|service|manager|client|handler|repo|repository|store|created|updated|revoked|issued|count|limit|limits|budget|quota|window|timeout|interval|duration|cost|price)$`)
+	logNotSecretRE = namere.MustCompile(`^(is|has|should|use|enable|enabled|allow|require|requires|num|n|count|total|invalid|valid)_|_(enabled|required|valid|verified|configured|exists|present|changed|at|date|time|version|status|state|kind|source|method|algo|alg|provider|backend|class|kid|size|set|sent|error|errors|expired|used|usage|scope|scopes|audience|data|payload|claims|info|obj|object|model|schema|request|response|result|results|service|manager|client|handler|repo|repository|store|created|updated|revoked|issued|count|limit|limits|budget|quota|window|timeout|interval|duration|cost|price)$`)
 	// logRequestRE are the names a request goes by, whose headers and
 	// cookies hold credentials.
-	logRequestRE = regexp.MustCompile(`^(request|req|websocket|ws|conn|connection)$`)
+	logRequestRE = namere.MustCompile(`^(request|req|websocket|ws|conn|connection)$`)
 	// logKeywordsSkipped are logging keywords that carry no data.
 	logKeywordsSkipped = map[string]bool{"exc_info": true, "stack_info": true, "stacklevel": true, "level": true}
 )

@@ -5,6 +5,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/fastapi-audit/fastapi-audit/internal/namere"
+
 	"github.com/fastapi-audit/fastapi-audit/internal/fastapi"
 	"github.com/fastapi-audit/fastapi-audit/internal/finding"
 	"github.com/fastapi-audit/fastapi-audit/internal/python/semantic"
@@ -48,14 +50,14 @@ func init() {
 var (
 	// queryOneTimeRE are routes and names of links that must carry their
 	// token: one-time links sent by e-mail, signed download links.
-	queryOneTimeRE = regexp.MustCompile(`(?i)reset|recover|forgot|verif|confirm|activat|invit|unsubscribe|magic|email|onboard|accept|download|export|file|share|signed|preview|media`)
+	queryOneTimeRE = namere.MustCompile(`(?i)reset|recover|forgot|verif|confirm|activat|invit|unsubscribe|magic|email|onboard|accept|download|export|file|share|signed|preview|media`)
 	// queryKeyRE is the query key just before a formatted value:
 	// "...?api_key=" or "...&token=".
 	queryKeyRE = regexp.MustCompile(`[?&]([A-Za-z0-9_.\-\[\]]+)=$`)
 	// queryLinkTokenRE are the names a link's token goes by; API keys,
 	// passwords and client secrets never belong in a link.
-	queryLinkTokenRE = regexp.MustCompile(`(?i)token|sig|code|otp`)
-	queryNeverLinkRE = regexp.MustCompile(`(?i)api_?key|passw|pwd|secret|access_?key|private`)
+	queryLinkTokenRE = namere.MustCompile(`(?i)token|sig|code|otp`)
+	queryNeverLinkRE = namere.MustCompile(`(?i)api_?key|passw|pwd|secret|access_?key|private`)
 	// queryNonStringTypes are parameter types that cannot hold a secret.
 	queryNonStringTypes = map[string]bool{"bool": true, "int": true, "float": true}
 )

@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/fastapi-audit/fastapi-audit/internal/namere"
+
 	"github.com/fastapi-audit/fastapi-audit/internal/fastapi"
 	"github.com/fastapi-audit/fastapi-audit/internal/finding"
 	"github.com/fastapi-audit/fastapi-audit/internal/python/semantic"
@@ -289,7 +291,7 @@ func lengthBoundCall(p *Pass, s *semantic.Scope, c *syntax.Call, patterns bool) 
 }
 
 // unboundedRepeatRE finds repetition without an upper bound in a pattern.
-var unboundedRepeatRE = regexp.MustCompile(`[*+]|\{\d*,\}`)
+var unboundedRepeatRE = namere.MustCompile(`[*+]|\{\d*,\}`)
 
 // patternBounds reports a pattern that caps a string's length: anchored at
 // both ends with no unbounded repetition (^[A-Z]{2,8}$). A pattern that is

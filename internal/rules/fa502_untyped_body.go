@@ -1,8 +1,9 @@
 package rules
 
 import (
-	"regexp"
 	"strings"
+
+	"github.com/fastapi-audit/fastapi-audit/internal/namere"
 
 	"github.com/fastapi-audit/fastapi-audit/internal/fastapi"
 	"github.com/fastapi-audit/fastapi-audit/internal/finding"
@@ -50,7 +51,7 @@ func init() {
 var untypedReadMethods = map[string]bool{"json": true, "body": true, "form": true}
 
 // signatureCallRE names calls that verify a signature over a payload.
-var signatureCallRE = regexp.MustCompile(`(?i)signature|signed|construct_event|hmac|compare_digest`)
+var signatureCallRE = namere.MustCompile(`(?i)signature|signed|construct_event|hmac|compare_digest`)
 
 // validatingMethods validate data through a schema.
 var validatingMethods = map[string]bool{

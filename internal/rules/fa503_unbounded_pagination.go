@@ -2,8 +2,9 @@ package rules
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
+
+	"github.com/fastapi-audit/fastapi-audit/internal/namere"
 
 	"github.com/fastapi-audit/fastapi-audit/internal/fastapi"
 	"github.com/fastapi-audit/fastapi-audit/internal/finding"
@@ -42,10 +43,10 @@ func init() {
 
 var (
 	// pageSizeRE names page-size parameters.
-	pageSizeRE = regexp.MustCompile(`(?i)^(limit|page_?size|per_?page|items_?per_?page|page_?limit|size|count|take|top|max_?results|max_?items|num_?results|n_?results)$`)
+	pageSizeRE = namere.MustCompile(`(?i)^(limit|page_?size|per_?page|items_?per_?page|page_?limit|size|count|take|top|max_?results|max_?items|num_?results|n_?results)$`)
 	// bodyPageSizeRE is the narrower set for bodies and routes that write,
 	// where size and count more often mean a quantity than a page size.
-	bodyPageSizeRE = regexp.MustCompile(`(?i)^(limit|page_?size|per_?page|items_?per_?page|page_?limit|take|max_?results|max_?items|num_?results|n_?results)$`)
+	bodyPageSizeRE = namere.MustCompile(`(?i)^(limit|page_?size|per_?page|items_?per_?page|page_?limit|take|max_?results|max_?items|num_?results|n_?results)$`)
 	// intTypes are the integer types.
 	intTypes = map[string]bool{
 		"int": true, "pydantic.PositiveInt": true, "pydantic.NonNegativeInt": true, "pydantic.types.PositiveInt": true,
@@ -164,7 +165,7 @@ func routeList(routes []string) string {
 // pageParams returns the unbounded page-size parameters among params, and
 // the fields of the query and body models among them. fns are the
 // functions that receive the values, where a clamp is looked for.
-func pageParams(p *Pass, params []*fastapi.Param, fns []*semantic.Function, names *regexp.Regexp) []*pageParam {
+func pageParams(p *Pass, params []*fastapi.Param, fns []*semantic.Function, names *namere.RE) []*pageParam {
 	var out []*pageParam
 	for _, prm := range params {
 		if prm.Arg == nil {
@@ -219,7 +220,7 @@ func paramFunc(fns []*semantic.Function, a *syntax.Arg) *semantic.Function {
 
 // modelPageFields returns the unbounded page-size fields of a Pydantic
 // model and its program bases.
-func modelPageFields(p *Pass, qual, where string, re *regexp.Regexp, fns []*semantic.Function) []*pageParam {
+func modelPageFields(p *Pass, qual, where string, re *namere.RE, fns []*semantic.Function) []*pageParam {
 	var out []*pageParam
 	for _, q := range append([]string{qual}, p.Prog.Ancestors(qual)...) {
 		dm := p.Model.ModelOf(q)

@@ -1,8 +1,9 @@
 package rules
 
 import (
-	"regexp"
 	"strings"
+
+	"github.com/fastapi-audit/fastapi-audit/internal/namere"
 
 	"github.com/fastapi-audit/fastapi-audit/internal/fastapi"
 	"github.com/fastapi-audit/fastapi-audit/internal/finding"
@@ -67,19 +68,19 @@ var (
 		"guess_extension": true, "is_image": true, "is_archive": true, "verify": true, "is_zipfile": true, "is_tarfile": true,
 	}
 	// uploadSniffRecvRE are the content-sniffing libraries.
-	uploadSniffRecvRE = regexp.MustCompile(`(^|\.)(imghdr|magic|filetype|puremagic|Image|PIL\.Image)$`)
+	uploadSniffRecvRE = namere.MustCompile(`(^|\.)(imghdr|magic|filetype|puremagic|Image|PIL\.Image)$`)
 	// uploadTypeRE names what a type check compares: the content type, the
 	// extension or suffix, the filename.
-	uploadTypeRE = regexp.MustCompile(`(?i)content_?type|mime|media_?type|suffix|ext(ension)?s?$|filename|file_name|(^|_)format$|(^|_)kind$`)
+	uploadTypeRE = namere.MustCompile(`(?i)content_?type|mime|media_?type|suffix|ext(ension)?s?$|filename|file_name|(^|_)format$|(^|_)kind$`)
 	// uploadSizeRE names what a size check compares.
-	uploadSizeRE = regexp.MustCompile(`(?i)size|length|(^|_)len$|bytes|total|max_|limit|content-length`)
+	uploadSizeRE = namere.MustCompile(`(?i)size|length|(^|_)len$|bytes|total|max_|limit|content-length`)
 	// uploadValidatorRE are helpers that check an upload they are given.
-	uploadValidatorRE = regexp.MustCompile(`(?i)valid|verify|check|allowed|sanitiz|ensure|guard|inspect|detect|scan|(^|_)is_`)
+	uploadValidatorRE = namere.MustCompile(`(?i)valid|verify|check|allowed|sanitiz|ensure|guard|inspect|detect|scan|(^|_)is_`)
 	// uploadReencodeRE are image conversions: re-encoding an image rejects
 	// whatever is not one.
-	uploadReencodeRE = regexp.MustCompile(`(?i)to_(webp|jpe?g|png|avif)|thumbnail|resize|minif|convert_image|process_image|optimi[sz]e_image`)
+	uploadReencodeRE = namere.MustCompile(`(?i)to_(webp|jpe?g|png|avif)|thumbnail|resize|minif|convert_image|process_image|optimi[sz]e_image`)
 	// uploadSizeHelperRE are helpers and middleware that limit a size.
-	uploadSizeHelperRE = regexp.MustCompile(`(?i)size|content_?length|max_?(upload|body|bytes)|(upload|body|request)_?(limit|max)|limit_?(upload|body|request)`)
+	uploadSizeHelperRE = namere.MustCompile(`(?i)size|content_?length|max_?(upload|body|bytes)|(upload|body|request)_?(limit|max)|limit_?(upload|body|request)`)
 )
 
 // uploadUse is what a handler does with its uploads.

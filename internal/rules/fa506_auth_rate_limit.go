@@ -1,8 +1,9 @@
 package rules
 
 import (
-	"regexp"
 	"strings"
+
+	"github.com/fastapi-audit/fastapi-audit/internal/namere"
 
 	"github.com/fastapi-audit/fastapi-audit/internal/fastapi"
 	"github.com/fastapi-audit/fastapi-audit/internal/finding"
@@ -53,33 +54,33 @@ const (
 )
 
 var (
-	otpPathRE    = regexp.MustCompile(`(?i)(^|/)(otp|verify[-_]?(otp|code|2fa|mfa|totp|pin|sms)|2fa|mfa|totp|two[-_]?factor|one[-_]?time[-_]?(code|password))(/|$|\{)`)
-	resetPathRE  = regexp.MustCompile(`(?i)(^|/)(password[-_/]?(reset|recovery|recover|forgot|forgotten)|(reset|forgot|forgotten|recover)[-_/]?password)(/|$|\{)`)
-	loginPathRE  = regexp.MustCompile(`(?i)(^|/)(log-?in|sign-?in|token|access-?token|authenticate)(/|$|\{)`)
-	signupPathRE = regexp.MustCompile(`(?i)(^|/)(sign-?up|register|registration)(/|$|\{)`)
+	otpPathRE    = namere.MustCompile(`(?i)(^|/)(otp|verify[-_]?(otp|code|2fa|mfa|totp|pin|sms)|2fa|mfa|totp|two[-_]?factor|one[-_]?time[-_]?(code|password))(/|$|\{)`)
+	resetPathRE  = namere.MustCompile(`(?i)(^|/)(password[-_/]?(reset|recovery|recover|forgot|forgotten)|(reset|forgot|forgotten|recover)[-_/]?password)(/|$|\{)`)
+	loginPathRE  = namere.MustCompile(`(?i)(^|/)(log-?in|sign-?in|token|access-?token|authenticate)(/|$|\{)`)
+	signupPathRE = namere.MustCompile(`(?i)(^|/)(sign-?up|register|registration)(/|$|\{)`)
 
-	otpFuncRE    = regexp.MustCompile(`(?i)(^|_)(otp|2fa|mfa|totp|two_?factor)(_|$)|^verify_(code|pin|sms)`)
-	resetFuncRE  = regexp.MustCompile(`(?i)(reset|forgot|recover)_?password|password_?(reset|recovery|forgot)`)
-	loginFuncRE  = regexp.MustCompile(`(?i)(^|_)(login|log_in|signin|sign_in|authenticate)(_|$)|(^|_)access_token$|^(get|issue|obtain|create)_token$|^token$`)
-	signupFuncRE = regexp.MustCompile(`(?i)^(signup|sign_up|register|register_(user|account|customer|member)|create_account|user_signup)$`)
+	otpFuncRE    = namere.MustCompile(`(?i)(^|_)(otp|2fa|mfa|totp|two_?factor)(_|$)|^verify_(code|pin|sms)`)
+	resetFuncRE  = namere.MustCompile(`(?i)(reset|forgot|recover)_?password|password_?(reset|recovery|forgot)`)
+	loginFuncRE  = namere.MustCompile(`(?i)(^|_)(login|log_in|signin|sign_in|authenticate)(_|$)|(^|_)access_token$|^(get|issue|obtain|create)_token$|^token$`)
+	signupFuncRE = namere.MustCompile(`(?i)^(signup|sign_up|register|register_(user|account|customer|member)|create_account|user_signup)$`)
 
 	// notAuthRE are routes near authentication that guess nothing.
-	notAuthRE = regexp.MustCompile(`(?i)refresh|revoke|log-?out|sign-?out|introspect|test[-_]token|\bme\b|jwks|well-known|callback|authorize`)
+	notAuthRE = namere.MustCompile(`(?i)refresh|revoke|log-?out|sign-?out|introspect|test[-_]token|\bme\b|jwks|well-known|callback|authorize`)
 
 	// rateLimitRE names rate limiters: decorators, dependencies, middleware.
-	rateLimitRE = regexp.MustCompile(`(?i)rate_?limit|throttl|limiter|slowapi`)
+	rateLimitRE = namere.MustCompile(`(?i)rate_?limit|throttl|limiter|slowapi`)
 	// limitDecoratorRE are decorators named just limit or limits
 	// (@limiter.limit, the ratelimit package's @limits).
-	limitDecoratorRE = regexp.MustCompile(`^limits?$`)
+	limitDecoratorRE = namere.MustCompile(`^limits?$`)
 	// otpCheckRE are one-time-code routes that check a code, as opposed to
 	// setting up 2FA for a signed-in user.
-	otpCheckRE = regexp.MustCompile(`(?i)verify|validate|confirm|check|challenge|log-?in|sign-?in`)
+	otpCheckRE = namere.MustCompile(`(?i)verify|validate|confirm|check|challenge|log-?in|sign-?in`)
 	// lockoutRE are account lockout counters, which also stop guessing.
-	lockoutRE = regexp.MustCompile(`(?i)lock_?out|locked_?out|locked_until|lock_until|lock_user|lock_account|is_locked|failed_(login_)?attempts|login_attem|failed_logins|max_attempts|attempts_left|remaining_attempts`)
+	lockoutRE = namere.MustCompile(`(?i)lock_?out|locked_?out|locked_until|lock_until|lock_user|lock_account|is_locked|failed_(login_)?attempts|login_attem|failed_logins|max_attempts|attempts_left|remaining_attempts`)
 	// resetTokenRE and shortCodeRE tell a reset link's long token from a
 	// short code that can be guessed.
-	resetTokenRE = regexp.MustCompile(`(?i)(^|_)token$`)
-	shortCodeRE  = regexp.MustCompile(`(?i)code|pin|otp`)
+	resetTokenRE = namere.MustCompile(`(?i)(^|_)token$`)
+	shortCodeRE  = namere.MustCompile(`(?i)code|pin|otp`)
 )
 
 // authEndpointKind classifies an endpoint by its path, its handler's name

@@ -1,8 +1,9 @@
 package rules
 
 import (
-	"regexp"
 	"strings"
+
+	"github.com/fastapi-audit/fastapi-audit/internal/namere"
 
 	"github.com/fastapi-audit/fastapi-audit/internal/fastapi"
 	"github.com/fastapi-audit/fastapi-audit/internal/finding"
@@ -53,7 +54,7 @@ var (
 	}
 	// rateLimitNameRE names rate limiters, token buckets and throttles in a
 	// program's own code and settings.
-	rateLimitNameRE = regexp.MustCompile(`(?i)rate_?limit|throttl|limiter|token_?bucket|leaky_?bucket|requests_per_(second|minute|hour)|too_?many_?requests`)
+	rateLimitNameRE = namere.MustCompile(`(?i)rate_?limit|throttl|limiter|token_?bucket|leaky_?bucket|requests_per_(second|minute|hour)|too_?many_?requests`)
 )
 
 func checkNoRateLimiting(p *Pass) {
@@ -154,4 +155,4 @@ func limitDecoratorCall(c *syntax.Call) bool {
 }
 
 // fa507RateRE is a rate as limiters spell it: "5/minute", "100 per hour".
-var fa507RateRE = regexp.MustCompile(`(?i)^\d+\s*(/|per)\s*\d*\s*(s|sec|second|m|min|minute|h|hour|d|day)s?\b`)
+var fa507RateRE = namere.MustCompile(`(?i)^\d+\s*(/|per)\s*\d*\s*(s|sec|second|m|min|minute|h|hour|d|day)s?\b`)

@@ -8,8 +8,12 @@ import (
 	"fmt"
 	"path"
 	"regexp"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
 
 	"github.com/fastapi-audit/fastapi-audit/internal/deps/manifest"
 	"github.com/fastapi-audit/fastapi-audit/internal/deps/osv"
@@ -124,6 +128,9 @@ type Options struct {
 	// (a scan's --timeout); the findings are then incomplete and the
 	// caller must not report them as a finished scan.
 	Context context.Context
+	// Took, when not nil, is told how long each rule (and "taint", the
+	// shared taint analysis) ran; it may be called concurrently.
+	Took func(rule string, d time.Duration)
 }
 
 // Pass is one rule's run over the program.
@@ -139,13 +146,15 @@ type Pass struct {
 	shared   *shared
 }
 
-// shared holds results computed once per run for every rule.
+// shared holds results computed once per run for every rule. Rules run
+// concurrently, so each result is built under a sync.Once or a lock.
 type shared struct {
-	flows    []*taint.Flow
-	done     bool
-	deps     []manifest.Declared
-	depsDone bool
-	funcs    map[*semantic.Module]*funcIndex
+	flows     []*taint.Flow
+	flowsOnce sync.Once
+	deps      []manifest.Declared
+	depsOnce  sync.Once
+	funcsMu   sync.Mutex
+	funcs     map[*semantic.Module]*funcIndex
 }
 
 // taintSinks are the sinks the taint rules declare, by rule id.
@@ -162,15 +171,7 @@ func RegisterSinks(ruleID string, sinks ...*taint.Sink) {
 // Flows returns the taint flows into this rule's sinks, running the taint
 // analysis once per run.
 func (p *Pass) Flows() []*taint.Flow {
-	if !p.shared.done {
-		p.shared.done = true
-		sinks := make([]*taint.Sink, 0, len(taintSinks))
-		for s := range taintSinks {
-			sinks = append(sinks, s)
-		}
-		sort.Slice(sinks, func(i, j int) bool { return taintSinks[sinks[i]]+sinks[i].What < taintSinks[sinks[j]]+sinks[j].What })
-		p.shared.flows = taint.Run(p.Model, sinks)
-	}
+	p.shared.runTaint(p.Model)
 	var out []*taint.Flow
 	for _, f := range p.shared.flows {
 		if taintSinks[f.Sink] == p.Rule.ID {
@@ -178,6 +179,28 @@ func (p *Pass) Flows() []*taint.Flow {
 		}
 	}
 	return out
+}
+
+// runTaint runs the taint analysis for every registered sink, once.
+func (sh *shared) runTaint(model *fastapi.Model) {
+	sh.flowsOnce.Do(func() {
+		sinks := make([]*taint.Sink, 0, len(taintSinks))
+		for s := range taintSinks {
+			sinks = append(sinks, s)
+		}
+		sort.Slice(sinks, func(i, j int) bool { return taintSinks[sinks[i]]+sinks[i].What < taintSinks[sinks[j]]+sinks[j].What })
+		sh.flows = taint.Run(model, sinks)
+	})
+}
+
+// usesTaint reports a rule that declared taint sinks.
+func usesTaint(r *Rule) bool {
+	for _, id := range taintSinks {
+		if id == r.ID {
+			return true
+		}
+	}
+	return false
 }
 
 // ReportFlow records a taint finding with its path as evidence.
@@ -191,20 +214,70 @@ func (p *Pass) ReportFlow(fl *taint.Flow, format string, args ...any) *finding.F
 
 // Run runs the rules and returns their findings, with fingerprints, in file
 // and line order.
+//
+// Rules run concurrently, one per core at a time; the shared taint analysis
+// starts first, so that the rules reading its flows, queued last, rarely
+// wait for it. Findings keep the rules' order whatever the scheduling.
 func Run(rs []*Rule, model *fastapi.Model, files []source.File, opts Options) []*finding.Finding {
-	var all []*finding.Finding
 	ix := model.Prog.Index()
 	sh := &shared{}
+	var static, tainted []*Rule
 	for _, r := range rs {
-		if r.Live() {
-			continue
+		switch {
+		case r.Live():
+		case usesTaint(r):
+			tainted = append(tainted, r)
+		default:
+			static = append(static, r)
 		}
-		if opts.Context != nil && opts.Context.Err() != nil {
-			break
+	}
+	jobs := make([]func() []*finding.Finding, 0, len(static)+len(tainted)+1)
+	timed := func(name string, f func() []*finding.Finding) func() []*finding.Finding {
+		if opts.Took == nil {
+			return f
 		}
-		p := &Pass{Rule: r, Model: model, Prog: model.Prog, Index: ix, Files: files, Options: opts, shared: sh}
-		r.Check(p)
-		all = append(all, p.findings...)
+		return func() []*finding.Finding {
+			start := time.Now()
+			defer func() { opts.Took(name, time.Since(start)) }()
+			return f()
+		}
+	}
+	if len(tainted) > 0 {
+		jobs = append(jobs, timed("taint", func() []*finding.Finding { sh.runTaint(model); return nil }))
+	}
+	order := append(static, tainted...)
+	for _, r := range order {
+		jobs = append(jobs, timed(r.ID, func() []*finding.Finding {
+			p := &Pass{Rule: r, Model: model, Prog: model.Prog, Index: ix, Files: files, Options: opts, shared: sh}
+			r.Check(p)
+			return p.findings
+		}))
+	}
+	results := make([][]*finding.Finding, len(jobs))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for w := min(runtime.GOMAXPROCS(0), len(jobs)); w > 0; w-- {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(jobs) || opts.Context != nil && opts.Context.Err() != nil {
+					return
+				}
+				results[i] = jobs[i]()
+			}
+		}()
+	}
+	wg.Wait()
+	// Findings in the order of rs, as when the rules ran one by one.
+	byRule := map[*Rule][]*finding.Finding{}
+	for i, r := range order {
+		byRule[r] = results[len(jobs)-len(order)+i]
+	}
+	var all []*finding.Finding
+	for _, r := range rs {
+		all = append(all, byRule[r]...)
 	}
 	sort.SliceStable(all, func(i, j int) bool {
 		a, b := all[i].Location, all[j].Location
@@ -322,14 +395,17 @@ func (p *Pass) enclosingFunc(mod *semantic.Module, pos syntax.Pos) *semantic.Fun
 	if p.shared == nil {
 		return EnclosingFunc(mod, pos)
 	}
-	if p.shared.funcs == nil {
-		p.shared.funcs = map[*semantic.Module]*funcIndex{}
+	sh := p.shared
+	sh.funcsMu.Lock()
+	if sh.funcs == nil {
+		sh.funcs = map[*semantic.Module]*funcIndex{}
 	}
-	x := p.shared.funcs[mod]
+	x := sh.funcs[mod]
 	if x == nil {
 		x = newFuncIndex(mod)
-		p.shared.funcs[mod] = x
+		sh.funcs[mod] = x
 	}
+	sh.funcsMu.Unlock()
 	return x.at(pos)
 }
 

@@ -1,7 +1,6 @@
 package source
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -113,11 +112,22 @@ func readSource(path string, limit int64) ([]byte, error) {
 	if limit < 0 {
 		return io.ReadAll(fh)
 	}
-	buf := bytes.NewBuffer(make([]byte, 0, min(info.Size(), limit)+1))
-	if _, err := buf.ReadFrom(io.LimitReader(fh, limit+1)); err != nil {
+	// One buffer of the size the file had (a bytes.Buffer would keep up to
+	// twice that alive with the syntax tree), one byte more to see growth.
+	src := make([]byte, min(info.Size(), limit)+1)
+	n, err := io.ReadFull(fh, src)
+	switch {
+	case err == io.EOF || err == io.ErrUnexpectedEOF:
+		src = src[:n] // as large as stat said, or shrunk since
+	case err != nil:
 		return nil, err
+	default: // grew since stat: read on, up to the limit
+		more, err := io.ReadAll(io.LimitReader(fh, limit+1-int64(n)))
+		if err != nil {
+			return nil, err
+		}
+		src = append(src, more...)
 	}
-	src := buf.Bytes()
 	if int64(len(src)) > limit {
 		return nil, fmt.Errorf("%w (%d bytes)", errGrew, limit)
 	}

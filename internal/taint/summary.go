@@ -1,8 +1,9 @@
 package taint
 
 import (
-	"regexp"
 	"strings"
+
+	"github.com/fastapi-audit/fastapi-audit/internal/namere"
 
 	"github.com/fastapi-audit/fastapi-audit/internal/python/semantic"
 	"github.com/fastapi-audit/fastapi-audit/internal/python/syntax"
@@ -38,7 +39,7 @@ func (fa *frame) checkSinks(c *syntax.Call, callee, method string, recvExpr synt
 }
 
 // htmlEscaperRE names helper functions that escape HTML.
-var htmlEscaperRE = regexp.MustCompile(`(?i)escape.*html|html.*escape|^escape$|sanitize_html|encode_for_html`)
+var htmlEscaperRE = namere.MustCompile(`(?i)escape.*html|html.*escape|^escape$|sanitize_html|encode_for_html`)
 
 // ambiguousPathMethods are path sink methods that strings and other
 // objects have too: they count only on values known to be paths.

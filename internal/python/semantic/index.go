@@ -2,6 +2,7 @@ package semantic
 
 import (
 	"strings"
+	"sync"
 
 	"github.com/fastapi-audit/fastapi-audit/internal/python/syntax"
 )
@@ -16,13 +17,13 @@ type Site struct {
 
 // CallSite is a call anywhere in the program. Callee and Target are filled
 // in when the site is resolved: sites returned by CallsTo and CallsNamed
-// are, and ResolveAll resolves every one.
+// are, and ResolveAll resolves every one. Read them only on sites those
+// return: resolution happens concurrently with other rules.
 type CallSite struct {
 	Site
-	Call     *syntax.Call
-	Callee   string    // qualified name, or "" when unknown
-	Target   *Function // the program function called, when known
-	resolved bool
+	Call   *syntax.Call
+	Callee string    // qualified name, or "" when unknown
+	Target *Function // the program function called, when known
 }
 
 // AssignSite is a value bound to a name or an attribute by an assignment,
@@ -48,14 +49,36 @@ const minIndexedString = 16
 // Index is one walk's worth of facts about every module, shared by all
 // rules so that none walks the files again. Calls are resolved lazily, by
 // the last component of the name they are asked for: most calls in a
-// program are never asked about.
+// program are never asked about. An Index is safe for concurrent use.
 type Index struct {
 	Calls   []*CallSite
 	Assigns []*AssignSite
 	Strings []*StringSite
 
 	p       *Program
-	byShort map[string][]*CallSite // by the called name's last component
+	byShort map[string]*callGroup // by the called name's last component
+}
+
+// callGroup is the call sites sharing a called name, resolved together the
+// first time one of them is asked for.
+type callGroup struct {
+	sites []*CallSite
+	once  sync.Once
+}
+
+// group returns the resolved call sites called by a short name.
+func (ix *Index) group(short string) []*CallSite {
+	g := ix.byShort[short]
+	if g == nil {
+		return nil
+	}
+	g.once.Do(func() {
+		for _, c := range g.sites {
+			r := ix.p.resolveCall(c.Scope, c.Call)
+			c.Callee, c.Target = r.Callee, r.Func
+		}
+	})
+	return g.sites
 }
 
 // calledName is the last component of a call's function expression: the
@@ -70,23 +93,13 @@ func calledName(c *syntax.Call) string {
 	return ""
 }
 
-func (ix *Index) resolve(c *CallSite) {
-	if c.resolved {
-		return
-	}
-	c.resolved = true
-	r := ix.p.resolveCall(c.Scope, c.Call)
-	c.Callee, c.Target = r.Callee, r.Func
-}
-
 // CallsTo returns the call sites whose callee is one of the qualified
 // names, resolved.
 func (ix *Index) CallsTo(names ...string) []*CallSite {
 	var out []*CallSite
 	for _, n := range names {
 		short := n[strings.LastIndexByte(n, '.')+1:]
-		for _, c := range ix.byShort[short] {
-			ix.resolve(c)
+		for _, c := range ix.group(short) {
 			if c.Callee == n {
 				out = append(out, c)
 			}
@@ -100,18 +113,15 @@ func (ix *Index) CallsTo(names ...string) []*CallSite {
 func (ix *Index) CallsNamed(shorts ...string) []*CallSite {
 	var out []*CallSite
 	for _, s := range shorts {
-		for _, c := range ix.byShort[s] {
-			ix.resolve(c)
-			out = append(out, c)
-		}
+		out = append(out, ix.group(s)...)
 	}
 	return out
 }
 
 // ResolveAll resolves every call site.
 func (ix *Index) ResolveAll() {
-	for _, c := range ix.Calls {
-		ix.resolve(c)
+	for short := range ix.byShort {
+		ix.group(short)
 	}
 }
 
@@ -122,7 +132,7 @@ func (p *Program) Index() *Index {
 }
 
 func (p *Program) buildIndex() {
-	ix := &Index{p: p, byShort: map[string][]*CallSite{}}
+	ix := &Index{p: p, byShort: map[string]*callGroup{}}
 	funcs := map[*syntax.FunctionDef]*Function{}
 	for _, f := range p.Functions() {
 		funcs[f.Node] = f
@@ -137,7 +147,12 @@ func (p *Program) buildIndex() {
 	}
 	for _, c := range ix.Calls {
 		if n := calledName(c.Call); n != "" {
-			ix.byShort[n] = append(ix.byShort[n], c)
+			g := ix.byShort[n]
+			if g == nil {
+				g = &callGroup{}
+				ix.byShort[n] = g
+			}
+			g.sites = append(g.sites, c)
 		}
 	}
 	p.index = ix

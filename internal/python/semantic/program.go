@@ -17,16 +17,23 @@ import (
 
 // Program is a set of modules analysed together.
 type Program struct {
-	Modules   []*Module
-	byName    map[string]*Module
-	roots     map[string]bool     // first components of module names and aliases
-	canon     map[string]string   // Canonical's answers
-	ancestors map[string][]string // Ancestors' answers
-	funcs     map[string]*Function
-	classes   map[string]*Class
-	callers   map[*Function][]*Function
-	index     *Index
-	indexOnce sync.Once
+	Modules []*Module
+	byName  map[string]*Module
+	roots   map[string]bool // first components of module names and aliases
+	funcs   map[string]*Function
+	classes map[string]*Class
+
+	// Answers computed on demand. Rules run concurrently once the program
+	// is built, so each is safe for concurrent use: the maps are sync.Maps
+	// (a name's answer depends only on the program, so two goroutines
+	// computing it at once store the same value) and the rest are built
+	// once.
+	canon       sync.Map // string -> string: Canonical's answers
+	ancestors   sync.Map // string -> []string: Ancestors' answers
+	callers     map[*Function][]*Function
+	callersOnce sync.Once
+	index       *Index
+	indexOnce   sync.Once
 }
 
 // Module is one Python source file.
@@ -53,8 +60,7 @@ type Input struct {
 // directory names modules as Python would). The name of the whole path
 // below the scan root is kept as an alias, for namespace packages.
 func New(files []Input) *Program {
-	p := &Program{byName: map[string]*Module{}, funcs: map[string]*Function{}, classes: map[string]*Class{},
-		canon: map[string]string{}, ancestors: map[string][]string{}}
+	p := &Program{byName: map[string]*Module{}, funcs: map[string]*Function{}, classes: map[string]*Class{}}
 	pkgDirs := map[string]bool{}
 	for _, in := range files {
 		if d, base := path.Split(cleanRel(in.Rel)); base == "__init__.py" || base == "__init__.pyi" {
@@ -286,11 +292,11 @@ func (p *Program) splitModule(qual string) (*Module, string) {
 // used through it (`from app.deps import get_db` where app.deps imported
 // get_db from app.db) is given the name of its definition.
 func (p *Program) Canonical(qual string) string {
-	if c, ok := p.canon[qual]; ok {
-		return c
+	if c, ok := p.canon.Load(qual); ok {
+		return c.(string)
 	}
 	c := p.canonical(qual)
-	p.canon[qual] = c
+	p.canon.Store(qual, c)
 	return c
 }
 
@@ -333,7 +339,7 @@ func (p *Program) Symbol(qual string) (*Symbol, *Module) {
 
 // Callers returns the functions that call f (resolved calls only).
 func (p *Program) Callers(f *Function) []*Function {
-	if p.callers == nil {
+	p.callersOnce.Do(func() {
 		p.callers = map[*Function][]*Function{}
 		for _, g := range p.Functions() {
 			seen := map[*Function]bool{}
@@ -344,7 +350,7 @@ func (p *Program) Callers(f *Function) []*Function {
 				}
 			}
 		}
-	}
+	})
 	return p.callers[f]
 }
 

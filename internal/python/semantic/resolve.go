@@ -240,28 +240,30 @@ func (p *Program) qualifyDotted(s *Scope, text string) string {
 // Bases returns the qualified names of a class's bases (Generic[T] counts as
 // Generic).
 func (c *Class) Bases(p *Program) []string {
-	if c.bases == nil {
-		c.bases = []string{}
-		for _, b := range c.Node.Bases {
-			if sub, ok := b.(*syntax.Subscript); ok {
-				b = sub.Value
-			}
-			if q := p.Qualify(c.Outer, b); q != "" {
-				c.bases = append(c.bases, q)
-			}
+	if b := c.bases.Load(); b != nil {
+		return *b
+	}
+	bases := []string{}
+	for _, b := range c.Node.Bases {
+		if sub, ok := b.(*syntax.Subscript); ok {
+			b = sub.Value
+		}
+		if q := p.Qualify(c.Outer, b); q != "" {
+			bases = append(bases, q)
 		}
 	}
-	return c.bases
+	c.bases.CompareAndSwap(nil, &bases)
+	return *c.bases.Load()
 }
 
 // Ancestors returns the qualified names of every class a class derives
 // from, program classes and external ones, nearest first.
 func (p *Program) Ancestors(qual string) []string {
-	if a, ok := p.ancestors[qual]; ok {
-		return a
+	if a, ok := p.ancestors.Load(qual); ok {
+		return a.([]string)
 	}
 	a := p.ancestorsOf(qual)
-	p.ancestors[qual] = a
+	p.ancestors.Store(qual, a)
 	return a
 }
 
@@ -333,22 +335,25 @@ type Call struct {
 // Calls returns the calls a function makes in its own body (nested
 // functions and classes have their own), resolving what it can.
 func (f *Function) Calls(p *Program) []*Call {
-	if f.walked {
-		return f.calls
+	if calls := f.calls.Load(); calls != nil {
+		return *calls
 	}
-	f.walked = true
+	var calls []*Call
 	for _, st := range f.Node.Body {
 		syntax.Inspect(st, func(n syntax.Node) bool {
 			switch n := n.(type) {
 			case *syntax.FunctionDef, *syntax.ClassDef:
 				return false
 			case *syntax.Call:
-				f.calls = append(f.calls, p.resolveCall(f.Scope, n))
+				calls = append(calls, p.resolveCall(f.Scope, n))
 			}
 			return true
 		})
 	}
-	return f.calls
+	// Two goroutines may walk the same function at once: the first to
+	// finish publishes its calls and both return them.
+	f.calls.CompareAndSwap(nil, &calls)
+	return *f.calls.Load()
 }
 
 // ResolveCall resolves the callee of a call made in scope s.

@@ -2,6 +2,7 @@ package semantic
 
 import (
 	"strings"
+	"sync/atomic"
 
 	"github.com/fastapi-audit/fastapi-audit/internal/python/syntax"
 )
@@ -72,11 +73,10 @@ type Function struct {
 	Qual   string
 	Node   *syntax.FunctionDef
 	Module *Module
-	Class  *Class // the class of a method, else nil
-	Scope  *Scope // the function's own scope
-	Outer  *Scope // the scope it is defined in
-	calls  []*Call
-	walked bool
+	Class  *Class                  // the class of a method, else nil
+	Scope  *Scope                  // the function's own scope
+	Outer  *Scope                  // the scope it is defined in
+	calls  atomic.Pointer[[]*Call] // Calls' answer, once computed
 }
 
 // Class is a class definition.
@@ -87,7 +87,7 @@ type Class struct {
 	Scope   *Scope
 	Outer   *Scope
 	Methods map[string]*Function
-	bases   []string
+	bases   atomic.Pointer[[]string] // Bases' answer, once computed
 }
 
 // binder fills scopes with the names a module binds.
