@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -307,7 +308,14 @@ func runScan(cmd *cobra.Command, paths []string, o *scanFlags) error {
 	}
 	prog.Set(true, "checking %d rules", len(selected))
 	times := newRuleTimes()
-	all := rules.Run(selected, p.model, p.files, rules.Options{PublicRoutes: o.publicRoutes, Advisories: db, Dependencies: deps, Context: guard.context(), Took: times.took()})
+	var ruleDiags []*finding.Diagnostic
+	var diagMu sync.Mutex
+	all := rules.Run(selected, p.model, p.files, rules.Options{PublicRoutes: o.publicRoutes, Advisories: db, Dependencies: deps,
+		Context: guard.context(), Took: times.took(), Diagnose: func(d *finding.Diagnostic) {
+			diagMu.Lock()
+			ruleDiags = append(ruleDiags, d)
+			diagMu.Unlock()
+		}})
 	prog.Done()
 	times.print(12)
 	if err := guard.step("collecting findings"); err != nil {
@@ -315,7 +323,7 @@ func runScan(cmd *cobra.Command, paths []string, o *scanFlags) error {
 	}
 
 	rep := &report.Report{Tool: report.Tool{Name: "fastapi-audit", Version: Version}, Rules: selected}
-	rep.Diagnostics = diagnostics(p)
+	rep.Diagnostics = append(diagnostics(p), ruleDiags...)
 	if db == nil && sel.Enabled("FA801") && hasDependencyFiles(p) {
 		rep.Diagnostics = append(rep.Diagnostics, &finding.Diagnostic{Kind: "dependencies",
 			Message: "dependencies were not checked for known vulnerabilities: give --advisories (an OSV zip such as PyPI's all.zip from osv.dev) or --online, or set advisories in the configuration"})

@@ -131,6 +131,13 @@ type Options struct {
 	// Took, when not nil, is told how long each rule (and "taint", the
 	// shared taint analysis) ran; it may be called concurrently.
 	Took func(rule string, d time.Duration)
+	// Diagnose, when not nil, is told of analyses that did not cover the
+	// whole program (the taint analysis running out of its budget); it
+	// may be called concurrently.
+	Diagnose func(*finding.Diagnostic)
+	// TaintBudget is the number of evaluations the taint analysis may make;
+	// 0 means its default for the program's size.
+	TaintBudget int
 }
 
 // Pass is one rule's run over the program.
@@ -171,7 +178,7 @@ func RegisterSinks(ruleID string, sinks ...*taint.Sink) {
 // Flows returns the taint flows into this rule's sinks, running the taint
 // analysis once per run.
 func (p *Pass) Flows() []*taint.Flow {
-	p.shared.runTaint(p.Model)
+	p.shared.runTaint(p.Model, p.Options)
 	var out []*taint.Flow
 	for _, f := range p.shared.flows {
 		if taintSinks[f.Sink] == p.Rule.ID {
@@ -182,14 +189,20 @@ func (p *Pass) Flows() []*taint.Flow {
 }
 
 // runTaint runs the taint analysis for every registered sink, once.
-func (sh *shared) runTaint(model *fastapi.Model) {
+func (sh *shared) runTaint(model *fastapi.Model, opts Options) {
 	sh.flowsOnce.Do(func() {
 		sinks := make([]*taint.Sink, 0, len(taintSinks))
 		for s := range taintSinks {
 			sinks = append(sinks, s)
 		}
 		sort.Slice(sinks, func(i, j int) bool { return taintSinks[sinks[i]]+sinks[i].What < taintSinks[sinks[j]]+sinks[j].What })
-		sh.flows = taint.Run(model, sinks)
+		res := taint.Run(model, sinks, opts.TaintBudget)
+		sh.flows = res.Flows
+		if res.Skipped > 0 && opts.Diagnose != nil {
+			opts.Diagnose(&finding.Diagnostic{Kind: "limit", Message: fmt.Sprintf(
+				"the taint analysis stopped after %d evaluations, its budget for this program: %d of %d route handlers and dependencies were not analysed completely, so injection, path and SSRF flows (FA101-FA114) in them may be missing; scan the services one at a time",
+				res.Work, res.Skipped, res.Entries)})
+		}
 	})
 }
 
@@ -243,7 +256,7 @@ func Run(rs []*Rule, model *fastapi.Model, files []source.File, opts Options) []
 		}
 	}
 	if len(tainted) > 0 {
-		jobs = append(jobs, timed("taint", func() []*finding.Finding { sh.runTaint(model); return nil }))
+		jobs = append(jobs, timed("taint", func() []*finding.Finding { sh.runTaint(model, opts); return nil }))
 	}
 	order := append(static, tainted...)
 	for _, r := range order {

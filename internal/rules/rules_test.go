@@ -162,3 +162,40 @@ func testAdvisories(t *testing.T) *osv.DB {
 	}
 	return advisories
 }
+
+// TestTaintBudgetDiagnostic checks that a taint analysis that runs out of
+// its budget says so, and that with the default budget it does not.
+func TestTaintBudgetDiagnostic(t *testing.T) {
+	dir := t.TempDir()
+	var b strings.Builder
+	b.WriteString("import sqlite3\nfrom fastapi import FastAPI\n\napp = FastAPI()\ndb = sqlite3.connect(\"app.db\")\n")
+	for i := 0; i < 30; i++ {
+		fmt.Fprintf(&b, "\n\n@app.get(\"/items%d\")\ndef items%d(name: str):\n    return db.execute(f\"SELECT * FROM items WHERE name = '{name}'\").fetchall()\n", i, i)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "main.py"), []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	run := func(budget int) (flows int, diags []*finding.Diagnostic) {
+		var mu sync.Mutex
+		for _, f := range scanDir(t, dir, []*Rule{Get("FA101"), Get("FA102")}, Options{TaintBudget: budget, Diagnose: func(d *finding.Diagnostic) {
+			mu.Lock()
+			diags = append(diags, d)
+			mu.Unlock()
+		}}) {
+			if f.RuleID == "FA101" {
+				flows++
+			}
+		}
+		return flows, diags
+	}
+	if flows, diags := run(0); flows != 30 || len(diags) != 0 {
+		t.Fatalf("default budget: %d FA101 findings and diagnostics %v; want 30 and none", flows, diags)
+	}
+	flows, diags := run(40)
+	if flows >= 30 || len(diags) != 1 {
+		t.Fatalf("budget of 40: %d FA101 findings and %d diagnostics; want fewer than 30 and one", flows, len(diags))
+	}
+	if d := diags[0]; d.Kind != "limit" || !strings.Contains(d.Message, "of 30 route handlers") {
+		t.Errorf("diagnostic %+v", d)
+	}
+}

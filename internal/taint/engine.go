@@ -86,9 +86,11 @@ type Engine struct {
 	funcs     map[*syntax.FunctionDef]*semantic.Function
 	flows     []*Flow
 	seen      map[flowKey]bool
-	work      int
+	work      int // evaluations so far
+	budget    int // evaluations allowed (scanWorkBase + scanWorkPerLine a line)
 	depth     int
 	flask     bool // the program uses Flask: flask.request is a source, views are entries
+	res       *Result
 }
 
 type flowKey struct {
@@ -112,12 +114,33 @@ type sinkHit struct {
 // pathParamRE finds {name} and {name:converter} in a route path.
 var pathParamRE = regexp.MustCompile(`\{([A-Za-z_][A-Za-z0-9_]*)(?::([a-z]+))?\}`)
 
+// Result is what an analysis found, and how much of the program it
+// covered.
+type Result struct {
+	Flows []*Flow
+	// Entries is the number of route handlers, dependencies and Flask
+	// views to analyse; Skipped those that were not (or not completely)
+	// analysed because the scan's budget of evaluations ran out.
+	Entries, Skipped int
+	Work, Budget     int // evaluations made and allowed
+}
+
 // Run analyses every route handler and dependency of the model for flows
-// into the sinks.
-func Run(model *fastapi.Model, sinks []*Sink) []*Flow {
+// into the sinks, making at most budget evaluations; 0 means the default
+// for the program's size (scanWorkBase + scanWorkPerLine a line).
+func Run(model *fastapi.Model, sinks []*Sink, budget int) *Result {
+	if budget <= 0 {
+		lines := 0
+		for _, m := range model.Prog.Modules {
+			lines += m.File.LineCount()
+		}
+		budget = scanWorkBase + scanWorkPerLine*lines
+	}
 	e := &Engine{model: model, prog: model.Prog, byCallee: map[string][]*Sink{}, byMethod: map[string][]*Sink{}, byStore: map[string][]*Sink{},
 		summaries: map[*semantic.Function]*summary{}, depReturn: map[*semantic.Function]*Value{},
-		funcs: map[*syntax.FunctionDef]*semantic.Function{}, seen: map[flowKey]bool{}}
+		funcs: map[*syntax.FunctionDef]*semantic.Function{}, seen: map[flowKey]bool{}, budget: budget}
+	e.res = &Result{Budget: budget}
+	res := e.res
 	for _, s := range sinks {
 		for _, c := range s.Callees {
 			e.byCallee[c] = append(e.byCallee[c], s)
@@ -138,7 +161,7 @@ func Run(model *fastapi.Model, sinks []*Sink) []*Flow {
 		for _, f := range model.Prog.Functions() {
 			if flaskView(f) {
 				done[f] = true
-				e.analyzeFlaskView(f)
+				e.entry(func() { e.analyzeFlaskView(f) })
 			}
 		}
 	}
@@ -150,7 +173,7 @@ func Run(model *fastapi.Model, sinks []*Sink) []*Flow {
 			continue
 		}
 		done[ep.Handler] = true
-		e.analyzeEntry(ep.Handler, ep.Params, ep.FullPath)
+		e.entry(func() { e.analyzeEntry(ep.Handler, ep.Params, ep.FullPath) })
 	}
 	sort.SliceStable(e.flows, func(i, j int) bool {
 		a, b := e.flows[i], e.flows[j]
@@ -159,7 +182,8 @@ func Run(model *fastapi.Model, sinks []*Sink) []*Flow {
 		}
 		return a.Node.Pos() < b.Node.Pos()
 	})
-	return e.flows
+	res.Flows, res.Work = e.flows, e.work
+	return res
 }
 
 // usesFlask reports a program that imports flask.
@@ -215,9 +239,20 @@ func (e *Engine) dependency(d *fastapi.Dependency, depth int) *Value {
 	for _, sub := range d.Sub {
 		e.dependency(sub, depth+1)
 	}
-	v := e.analyzeEntry(d.Func, d.Params, "")
+	var v *Value
+	e.entry(func() { v = e.analyzeEntry(d.Func, d.Params, "") })
 	e.depReturn[d.Func] = v
 	return v
+}
+
+// entry analyses an entry point, counting it, and as skipped when the
+// budget was spent before its analysis ended.
+func (e *Engine) entry(analyse func()) {
+	e.res.Entries++
+	analyse()
+	if e.work > e.budget {
+		e.res.Skipped++
+	}
 }
 
 // analyzeEntry analyses a function FastAPI calls (handler or dependency),

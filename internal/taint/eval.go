@@ -85,7 +85,7 @@ func (fa *frame) eval(x syntax.Expr) *Value {
 	}
 	fa.work++
 	fa.e.work++
-	if fa.work > maxNodesPerFunc || fa.e.work > maxScanWork {
+	if fa.work > maxNodesPerFunc || fa.e.work > fa.e.budget {
 		return nil
 	}
 	switch n := x.(type) {

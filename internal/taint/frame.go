@@ -76,7 +76,7 @@ func (fa *frame) join(other map[string]*Value) {
 
 func (fa *frame) block(body []syntax.Stmt) {
 	for _, st := range body {
-		if fa.work > maxNodesPerFunc || fa.e.work > maxScanWork {
+		if fa.work > maxNodesPerFunc || fa.e.work > fa.e.budget {
 			return
 		}
 		fa.stmt(st)

@@ -110,8 +110,13 @@ func merge(a, b *Value) *Value {
 
 // Limits bound the work.
 const (
-	maxSteps        = 24      // steps kept per path
-	maxNodesPerFunc = 40000   // expression evaluations per function analysis
-	maxSummaryDepth = 6       // nested summaries computed on demand
-	maxScanWork     = 4 << 20 // evaluations per scan
+	maxSteps        = 24    // steps kept per path
+	maxNodesPerFunc = 40000 // expression evaluations per function analysis
+	maxSummaryDepth = 6     // nested summaries computed on demand
+	// A scan's evaluations: a base, plus a share per line of the program,
+	// so that the bound grows linearly with the code (real code takes
+	// about one evaluation per line) while a hostile program cannot make
+	// the analysis run away.
+	scanWorkBase    = 4 << 20
+	scanWorkPerLine = 8
 )

@@ -16,6 +16,11 @@ var sqlSink = &Sink{Class: SQL, What: "a SQL query", Args: []int{0}, Methods: []
 
 func flowsIn(t *testing.T, files map[string]string) []*Flow {
 	t.Helper()
+	return Run(modelOf(t, files), []*Sink{sqlSink}, 0).Flows
+}
+
+func modelOf(t *testing.T, files map[string]string) *fastapi.Model {
+	t.Helper()
 	dir := t.TempDir()
 	for name, src := range files {
 		p := filepath.Join(dir, name)
@@ -34,7 +39,34 @@ func flowsIn(t *testing.T, files map[string]string) []*Flow {
 	for _, p := range source.ParseAll(found, 0, 0) {
 		inputs = append(inputs, semantic.Input{Path: p.Path, Rel: p.Rel, File: p.Syntax})
 	}
-	return Run(fastapi.Build(semantic.New(inputs), fastapi.Options{}), []*Sink{sqlSink})
+	return fastapi.Build(semantic.New(inputs), fastapi.Options{})
+}
+
+// TestBudget checks that the scan's budget grows with the program, and that
+// entries left unanalysed when it runs out are counted.
+func TestBudget(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("from fastapi import FastAPI\napp = FastAPI()\n")
+	const routes = 40
+	for i := 0; i < routes; i++ {
+		fmt.Fprintf(&b, "\n@app.get(\"/r%d\")\ndef r%d(q: str, cur):\n    v = q + \"x\"\n    cur.execute(v)\n", i, i)
+	}
+	model := modelOf(t, map[string]string{"main.py": b.String()})
+	lines := model.Prog.Modules[0].File.LineCount()
+
+	full := Run(model, []*Sink{sqlSink}, 0)
+	if full.Budget != scanWorkBase+scanWorkPerLine*lines {
+		t.Errorf("budget %d for %d lines, want %d", full.Budget, lines, scanWorkBase+scanWorkPerLine*lines)
+	}
+	if full.Entries != routes || full.Skipped != 0 || len(full.Flows) != routes || full.Work == 0 {
+		t.Fatalf("full budget: %d entries, %d skipped, %d flows, %d work; want %d, 0, %d, > 0",
+			full.Entries, full.Skipped, len(full.Flows), full.Work, routes, routes)
+	}
+	short := Run(model, []*Sink{sqlSink}, full.Work/4)
+	if short.Skipped == 0 || short.Skipped >= routes || len(short.Flows) >= routes || len(short.Flows)+short.Skipped < routes {
+		t.Errorf("a quarter of the work: %d skipped, %d flows of %d routes; want some of each, covering them all",
+			short.Skipped, len(short.Flows), routes)
+	}
 }
 
 // TestRecursionEnds checks that recursive and mutually recursive helpers
