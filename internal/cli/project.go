@@ -63,6 +63,9 @@ func load(paths []string, o loadOptions) (*project, error) {
 		inputs[i] = semantic.Input{Path: f.Path, Rel: f.Rel, File: f.Syntax}
 	}
 	p.prog = semantic.New(inputs)
+	// The rules' index needs only the program: build it on the other core
+	// while the FastAPI model is built (rules.Run waits for it).
+	go p.prog.Index()
 	if err := o.guard.step("building the FastAPI model"); err != nil {
 		return nil, err
 	}

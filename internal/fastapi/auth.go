@@ -45,7 +45,7 @@ func (m *Model) analyze(d *Dependency, depth int) *depInfo {
 			info.authn = info.authn || sub.Authenticates()
 			info.authz = info.authz || sub.Authorizes()
 		}
-		c := m.checks(d.Func, authParams(d), nil, 0, map[*semantic.Function]bool{})
+		c := m.checks(d.Func, m.authParams(d), nil, 0, map[*semantic.Function]bool{})
 		info.authn = info.authn || c.unauthorized || c.forbiddenCredential
 		info.selfAuthz = c.forbiddenPrivilege
 		if d.Class != nil && permissionClassRE.MatchString(shortName(d.Class.Qual)) {
@@ -172,26 +172,44 @@ func (m *Model) checks(f *semantic.Function, userParams *regexp.Regexp, clientPa
 // when it raises after checking the caller's role or ownership (a
 // condition on the authenticated user's parameter, or a role word in a
 // condition that does not only read the request's own parameters).
+//
+// The answer is the route's (every path it is served at shares it),
+// computed once; it is safe for concurrent use.
 func (m *Model) EndpointChecks(e *Endpoint) (authn, authz bool) {
 	if e.Handler == nil {
 		return false, false
 	}
-	var re *regexp.Regexp
-	if users := e.UserParams(); len(users) > 0 {
-		quoted := make([]string, len(users))
-		for i, p := range users {
-			quoted[i] = regexp.QuoteMeta(p)
+	r := e.Route
+	r.checksOnce.Do(func() {
+		var re *regexp.Regexp
+		if users := e.UserParams(); len(users) > 0 {
+			re = m.wordsRE(users)
 		}
-		re = regexp.MustCompile(`\b(` + strings.Join(quoted, "|") + `)\b`)
-	}
-	client := map[string]bool{}
-	for _, p := range e.Params {
-		if p.Kind.FromRequest() {
-			client[p.Name] = true
+		client := map[string]bool{}
+		for _, p := range e.Params {
+			if p.Kind.FromRequest() {
+				client[p.Name] = true
+			}
 		}
+		c := m.checks(e.Handler, re, client, 0, map[*semantic.Function]bool{})
+		r.checks = handlerChecks{authn: c.unauthorized || c.forbiddenCredential, authz: c.forbiddenPrivilege}
+	})
+	return r.checks.authn, r.checks.authz
+}
+
+// wordsRE matches any of the names as a whole word; compiled once per set
+// of names (most routes call their user current_user).
+func (m *Model) wordsRE(names []string) *regexp.Regexp {
+	quoted := make([]string, len(names))
+	for i, n := range names {
+		quoted[i] = regexp.QuoteMeta(n)
 	}
-	c := m.checks(e.Handler, re, client, 0, map[*semantic.Function]bool{})
-	return c.unauthorized || c.forbiddenCredential, c.forbiddenPrivilege
+	expr := `\b(` + strings.Join(quoted, "|") + `)\b`
+	if re, ok := m.words.Load(expr); ok {
+		return re.(*regexp.Regexp)
+	}
+	re, _ := m.words.LoadOrStore(expr, regexp.MustCompile(expr))
+	return re.(*regexp.Regexp)
 }
 
 // onlyClient reports a condition that reads request parameters and no
@@ -232,17 +250,17 @@ func (e *Endpoint) UserParams() []string {
 // authParams matches the names of a dependency's parameters that hold the
 // authenticated user (filled by an authenticating dependency that is not
 // itself a security scheme, which gives the raw credential), or is nil.
-func authParams(d *Dependency) *regexp.Regexp {
+func (m *Model) authParams(d *Dependency) *regexp.Regexp {
 	var names []string
 	for _, p := range d.Params {
 		if p.Dep != nil && p.Dep.Scheme == nil && p.Dep.Authenticates() {
-			names = append(names, regexp.QuoteMeta(p.Name))
+			names = append(names, p.Name)
 		}
 	}
 	if len(names) == 0 {
 		return nil
 	}
-	return regexp.MustCompile(`\b(` + strings.Join(names, "|") + `)\b`)
+	return m.wordsRE(names)
 }
 
 // securityScopesParam returns the name of a function's SecurityScopes

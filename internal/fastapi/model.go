@@ -28,6 +28,7 @@ type Model struct {
 	depCache     map[depCacheKey]*Dependency
 	models       []*DataModel
 	modelsOnce   sync.Once
+	words        sync.Map // wordsRE's expressions, by source
 	modelByClass map[*semantic.Class]*DataModel
 	authNames    map[string]bool
 	ctorNames    map[string]bool // names that may construct apps, routers or schemes
@@ -116,7 +117,13 @@ type Route struct {
 	StatusCode    syntax.Expr
 	Kwargs        map[string]syntax.Expr
 	Conds         []syntax.Expr // conditions of the if statements around the declaration
+
+	checks     handlerChecks // EndpointChecks' answer, computed once
+	checksOnce sync.Once
 }
+
+// handlerChecks is what a route's handler rejects by itself.
+type handlerChecks struct{ authn, authz bool }
 
 // Endpoint is a route as served: its full path from an app through every
 // include and mount, and everything that guards it.

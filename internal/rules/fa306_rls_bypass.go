@@ -63,7 +63,7 @@ func init() {
 					c.Callee, c.Module.File.Text(key))
 			}
 			for _, s := range p.Index.Strings {
-				if isTestPath(s.Module.Rel) || !rlsOffRE.MatchString(s.Node.Value) {
+				if !containsFold(s.Node.Value, "row_security", "bypassrls", "role") || isTestPath(s.Module.Rel) || !rlsOffRE.MatchString(s.Node.Value) {
 					continue
 				}
 				m := rlsOffRE.FindString(s.Node.Value)
