@@ -1,7 +1,6 @@
 package rules
 
 import (
-	"regexp"
 	"strings"
 
 	"github.com/fastapi-audit/fastapi-audit/internal/namere"
@@ -12,7 +11,7 @@ import (
 var (
 	// rlsOffRE are SQL statements that switch row-level security off or
 	// take a role that bypasses it.
-	rlsOffRE = regexp.MustCompile(`(?i)row_security\s*(=|to)\s*'?(off|false|0)\b|\bbypassrls\b|\bset\s+(local\s+|session\s+)?role\s+'?(service_role|postgres|supabase_admin)\b`)
+	rlsOffRE = namere.MustCompile(`(?i)row_security\s*(=|to)\s*'?(off|false|0)\b|\bbypassrls\b|\bset\s+(local\s+|session\s+)?role\s+'?(service_role|postgres|supabase_admin)\b`)
 	// serviceKeyRE names Supabase service-role keys.
 	serviceKeyRE = namere.MustCompile(`(?i)service_?role|service_?key|supabase_?secret|sb_secret`)
 )
@@ -63,10 +62,10 @@ func init() {
 					c.Callee, c.Module.File.Text(key))
 			}
 			for _, s := range p.Index.Strings {
-				if !containsFold(s.Node.Value, "row_security", "bypassrls", "role") || isTestPath(s.Module.Rel) || !rlsOffRE.MatchString(s.Node.Value) {
+				if !rlsOffRE.MatchString(s.Node.Value) || isTestPath(s.Module.Rel) {
 					continue
 				}
-				m := rlsOffRE.FindString(s.Node.Value)
+				m := rlsOffRE.Regexp().FindString(s.Node.Value)
 				p.Report(s.Module, s.Node, "SQL %q bypasses row-level security: queries that follow see every tenant's rows", m)
 			}
 		},

@@ -227,33 +227,3 @@ func keys[V any](m map[string]V) []string {
 	sort.Strings(out)
 	return out
 }
-
-// containsFold reports whether s contains any of the words, ASCII letters
-// compared without case (the words are lower case). It is the cheap
-// filter in front of a case-insensitive regular expression run over every
-// string of a program.
-func containsFold(s string, words ...string) bool {
-	for _, w := range words {
-		if len(w) == 0 {
-			return true
-		}
-		for i := 0; i+len(w) <= len(s); i++ {
-			j := 0
-			for j < len(w) && lowerASCII(s[i+j]) == w[j] {
-				j++
-			}
-			if j == len(w) {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-// lowerASCII lower-cases an ASCII upper-case letter.
-func lowerASCII(c byte) byte {
-	if 'A' <= c && c <= 'Z' {
-		return c + 'a' - 'A'
-	}
-	return c
-}

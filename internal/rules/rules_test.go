@@ -199,23 +199,3 @@ func TestTaintBudgetDiagnostic(t *testing.T) {
 		t.Errorf("diagnostic %+v", d)
 	}
 }
-
-func TestContainsFold(t *testing.T) {
-	for _, c := range []struct {
-		s     string
-		words []string
-		want  bool
-	}{
-		{"ALTER ROLE app BYPASSRLS", []string{"bypassrls"}, true},
-		{"SET row_SECURITY = off", []string{"x", "row_security"}, true},
-		{"select * from t", []string{"role", "bypassrls"}, false},
-		{"ro", []string{"role"}, false},
-		{"[ole", []string{"{ole"}, false}, // '[' is not '{' folded
-		{"", []string{"a"}, false},
-		{"anything", []string{""}, true},
-	} {
-		if got := containsFold(c.s, c.words...); got != c.want {
-			t.Errorf("containsFold(%q, %q) = %v, want %v", c.s, c.words, got, c.want)
-		}
-	}
-}

@@ -8,9 +8,11 @@ package semantic
 import (
 	"path"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/fastapi-audit/fastapi-audit/internal/python/syntax"
 )
@@ -136,11 +138,39 @@ func New(files []Input) *Program {
 		first, _, _ := strings.Cut(name, ".")
 		p.roots[first] = true
 	}
+	// Modules are bound on every core, each on its own; the program's
+	// tables are then filled in module order, so that the first
+	// definition of a qualified name wins as when binding one by one.
+	binders := make([]*binder, len(p.Modules))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for w := min(runtime.GOMAXPROCS(0), len(p.Modules)); w > 0; w-- {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := int(next.Add(1) - 1); i < len(p.Modules); i = int(next.Add(1) - 1) {
+				m := p.Modules[i]
+				b := &binder{p: p, m: m, classes: map[string]*Class{}}
+				m.Scope = newScope(ModuleScope, nil, m, nil, m.Name)
+				b.stmts(m.Scope, m.File.Body)
+				binders[i] = b
+			}
+		}()
+	}
+	wg.Wait()
 	var stars []starImport
-	for _, m := range p.Modules {
-		b := binder{p: p, m: m, stars: &stars}
-		m.Scope = newScope(ModuleScope, nil, m, nil, m.Name)
-		b.stmts(m.Scope, m.File.Body)
+	for i, m := range p.Modules {
+		for _, f := range m.Funcs {
+			if _, dup := p.funcs[f.Qual]; !dup {
+				p.funcs[f.Qual] = f
+			}
+		}
+		for _, c := range m.Classes {
+			if _, dup := p.classes[c.Qual]; !dup {
+				p.classes[c.Qual] = c
+			}
+		}
+		stars = append(stars, binders[i].stars...)
 	}
 	p.bindStars(stars)
 	for _, c := range p.classes {

@@ -92,9 +92,10 @@ type Class struct {
 
 // binder fills scopes with the names a module binds.
 type binder struct {
-	p     *Program
-	m     *Module
-	stars *[]starImport
+	p       *Program
+	m       *Module
+	stars   []starImport
+	classes map[string]*Class // the module's classes by qualified name (the first of each)
 }
 
 // starImport is a `from mod import *`, resolved once every module is bound.
@@ -144,7 +145,7 @@ func (b *binder) stmt(s *Scope, st syntax.Stmt) {
 		base := b.fromModule(n)
 		for _, a := range n.Names {
 			if a.Name.Name == "*" {
-				*b.stars = append(*b.stars, starImport{s, base})
+				b.stars = append(b.stars, starImport{s, base})
 				continue
 			}
 			local := a.Name.Name
@@ -289,7 +290,7 @@ func (b *binder) funcDef(s *Scope, n *syntax.FunctionDef) {
 	qual := s.Qual + "." + n.Name.Name
 	f := &Function{Qual: qual, Node: n, Module: b.m, Outer: s}
 	if s.Kind == ClassScope {
-		f.Class = b.p.classes[s.Qual]
+		f.Class = b.classes[s.Qual]
 	}
 	f.Scope = newScope(FunctionScope, s, b.m, n, qual)
 	for _, a := range n.Args.All() {
@@ -297,9 +298,6 @@ func (b *binder) funcDef(s *Scope, n *syntax.FunctionDef) {
 	}
 	b.bind(s, n.Name.Name, &Symbol{Kind: FuncSym, Func: f, Node: n})
 	s.funcs = append(s.funcs, f)
-	if _, dup := b.p.funcs[qual]; !dup {
-		b.p.funcs[qual] = f
-	}
 	b.m.Funcs = append(b.m.Funcs, f)
 	b.stmts(f.Scope, n.Body)
 }
@@ -309,8 +307,8 @@ func (b *binder) classDef(s *Scope, n *syntax.ClassDef) {
 	c := &Class{Qual: qual, Node: n, Module: b.m, Outer: s, Methods: map[string]*Function{}}
 	c.Scope = newScope(ClassScope, s, b.m, n, qual)
 	b.bind(s, n.Name.Name, &Symbol{Kind: ClassSym, Class: c, Node: n})
-	if _, dup := b.p.classes[qual]; !dup {
-		b.p.classes[qual] = c
+	if _, dup := b.classes[qual]; !dup {
+		b.classes[qual] = c
 	}
 	b.m.Classes = append(b.m.Classes, c)
 	b.stmts(c.Scope, n.Body)
