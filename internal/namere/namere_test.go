@@ -92,9 +92,9 @@ var patterns = []string{
 	`(?i)row_security\s*(=|to)\s*'?(off|false|0)\b|\bbypassrls\b`,
 	`^(get|read)_\w+$|^[a-z]+$`, // a branch with no literal: no words
 	`(?i)ab+c|x{2,3}y`,
-	`Token|KEY`,           // case-sensitive literals
-	`(?i)straße|k`,        // non-ASCII literal: no words
-	`(a|)b`,               // an empty branch
+	`Token|KEY`,    // case-sensitive literals
+	`(?i)straße|k`, // non-ASCII literal: no words
+	`(a|)b`,        // an empty branch
 	`\bSG\.[A-Za-z0-9_-]{22}`,
 }
 
