@@ -102,9 +102,10 @@ rev=$(git describe --always --dirty 2>/dev/null || echo unknown)
 echo "== $dir: $pyfiles .py files, $lines lines, $((bytes / 1000000)) MB; $cpus CPUs ($cpu_model); load $load_before; fastapi-audit $rev"
 
 # The fastapi-audit command sets GOGC=400 and a 2 GiB soft memory limit
-# itself (internal/cli); give parsedir the same (modeldir sets them too).
-export GOGC=${GOGC:-400}
-export GOMEMLIMIT=${GOMEMLIMIT:-2GiB}
+# that follows the live heap itself (internal/cli): it runs with the
+# environment as it is. parsedir gets the same GOGC and limit (modeldir
+# sets them itself).
+parsedir_env=(env "GOGC=${GOGC:-400}" "GOMEMLIMIT=${GOMEMLIMIT:-2GiB}")
 
 # measure NAME CMD...: runs CMD $runs times under /usr/bin/time -v, its
 # stdout in $out/NAME.out.RUN; appends "NAME RUN wall cpu rss_kb" to
@@ -136,7 +137,7 @@ measure() {
 
 : >"$out/runs.txt"
 want scan && measure scan "$out/fastapi-audit" scan --format json "$dir"
-want parse && measure parse "$out/parsedir" -dir "$dir"
+want parse && measure parse "${parsedir_env[@]}" "$out/parsedir" -dir "$dir"
 want model && measure model "$out/modeldir" -dir "$dir" -stage model
 want bandit && measure bandit bandit -r -q -f json "$dir"
 want ruff && measure ruff node bench/ruff/run.mjs "$dir" --out "$out/ruff.jsonl"

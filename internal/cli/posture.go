@@ -18,7 +18,7 @@ import (
 
 // postureFlags are posture's command-line settings.
 type postureFlags struct {
-	common    scanFlags
+	common    reportFlags
 	resolver  string
 	httpsPort int
 	httpPort  int
@@ -55,14 +55,7 @@ Exit codes: 0 no finding at or above --fail-on; 1 findings at or above
 	f.DurationVar(&o.timeout, "timeout", posture.DefaultTimeout, "time limit of each network exchange")
 	f.BoolVar(&o.noWeb, "no-web", false, "skip the TLS and HTTP checks (a domain with no web endpoint)")
 	f.BoolVar(&o.noEmail, "no-email", false, "skip the email authentication checks")
-	c := &o.common
-	f.StringArrayVar(&c.formats, "format", nil, "report format: text, json, sarif, html, junit or github; FORMAT=FILE writes to a file (repeatable)")
-	f.StringVarP(&c.output, "output", "o", "", "write the report to FILE instead of stdout")
-	f.StringVar(&c.failOn, "fail-on", "low", "exit 1 when a finding is at or above: critical, high, medium, low, info")
-	f.StringSliceVar(&c.selectIDs, "select", nil, "run only these rule ids or prefixes (e.g. FA95)")
-	f.StringSliceVar(&c.ignoreIDs, "ignore", nil, "skip these rule ids or prefixes")
-	f.BoolVarP(&c.quiet, "quiet", "q", false, "print only findings and the summary")
-	f.BoolVar(&c.noColor, "no-color", false, "no colours in text output (also NO_COLOR)")
+	o.common.register(f, "FA95")
 	return cmd
 }
 

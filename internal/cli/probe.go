@@ -23,7 +23,7 @@ import (
 
 // probeFlags are probe's command-line settings.
 type probeFlags struct {
-	common   scanFlags // output, selection and terminal settings shared with scan
+	common   reportFlags // output, selection and terminal settings shared with scan
 	openapi  string
 	budget   int
 	rate     float64
@@ -78,14 +78,7 @@ Exit codes: 0 no finding at or above --fail-on; 1 findings at or above
 	f.StringVar(&o.loginURL, "login-url", "", "token endpoint for --login (default: the password flow's tokenUrl in the document)")
 	f.BoolVar(&o.insecure, "insecure", false, "do not verify the target's TLS certificate")
 	f.StringVar(&o.source, "source", "", "the API's source: aim the checks with its route inventory and mark its static findings confirmed or not")
-	c := &o.common
-	f.StringArrayVar(&c.formats, "format", nil, "report format: text, json, sarif, html, junit or github; FORMAT=FILE writes to a file (repeatable)")
-	f.StringVarP(&c.output, "output", "o", "", "write the report to FILE instead of stdout")
-	f.StringVar(&c.failOn, "fail-on", "low", "exit 1 when a finding is at or above: critical, high, medium, low, info")
-	f.StringSliceVar(&c.selectIDs, "select", nil, "run only these rule ids or prefixes (e.g. FA9,FA601)")
-	f.StringSliceVar(&c.ignoreIDs, "ignore", nil, "skip these rule ids or prefixes")
-	f.BoolVarP(&c.quiet, "quiet", "q", false, "print only findings and the summary")
-	f.BoolVar(&c.noColor, "no-color", false, "no colours in text output (also NO_COLOR)")
+	o.common.register(f, "FA9,FA601")
 	return cmd
 }
 

@@ -25,16 +25,10 @@ import (
 
 // scanFlags are scan's command-line settings.
 type scanFlags struct {
-	formats       []string
-	output        string
-	failOn        string
-	selectIDs     []string
-	ignoreIDs     []string
+	reportFlags
 	configPath    string
 	baseline      string
 	writeBaseline string
-	quiet         bool
-	noColor       bool
 	load          loadOptions
 	publicRoutes  []string
 	advisories    string
@@ -68,16 +62,10 @@ Exit codes: 0 no finding at or above --fail-on; 1 findings at or above
 		},
 	}
 	f := cmd.Flags()
-	f.StringArrayVar(&o.formats, "format", nil, "report format: text, json, sarif, html, junit or github; FORMAT=FILE writes to a file (repeatable)")
-	f.StringVarP(&o.output, "output", "o", "", "write the report to FILE instead of stdout")
-	f.StringVar(&o.failOn, "fail-on", "low", "exit 1 when a finding is at or above: critical, high, medium, low, info")
-	f.StringSliceVar(&o.selectIDs, "select", nil, "run only these rule ids or prefixes (e.g. FA1,FA601)")
-	f.StringSliceVar(&o.ignoreIDs, "ignore", nil, "skip these rule ids or prefixes")
+	o.reportFlags.register(f, "FA1,FA601")
 	f.StringVar(&o.configPath, "config", "", "settings file (default: .fastapi-audit.toml or [tool.fastapi-audit] in pyproject.toml)")
 	f.StringVar(&o.baseline, "baseline", "", "mark findings recorded in this baseline file as suppressed")
 	f.StringVar(&o.writeBaseline, "write-baseline", "", "record the current findings in a baseline file")
-	f.BoolVarP(&o.quiet, "quiet", "q", false, "print only findings and the summary")
-	f.BoolVar(&o.noColor, "no-color", false, "no colours in text output (also NO_COLOR)")
 	f.StringSliceVar(&o.load.exclude, "exclude", nil, "glob of paths to skip (repeatable)")
 	f.StringSliceVar(&o.load.authDeps, "auth-dependency", nil, "extra callable that authenticates (repeatable)")
 	f.StringSliceVar(&o.publicRoutes, "public-route", nil, "path glob of routes meant to be anonymous (repeatable)")
@@ -174,7 +162,7 @@ type output struct {
 	file   string // "" for stdout
 }
 
-func parseFormats(o *scanFlags) ([]output, error) {
+func parseFormats(o *reportFlags) ([]output, error) {
 	if len(o.formats) == 0 {
 		o.formats = []string{"text"}
 	}
@@ -228,7 +216,7 @@ func runScan(cmd *cobra.Command, paths []string, o *scanFlags) error {
 	if err != nil {
 		return err
 	}
-	outs, err := parseFormats(o)
+	outs, err := parseFormats(&o.reportFlags)
 	if err != nil {
 		return err
 	}
@@ -364,7 +352,7 @@ func runScan(cmd *cobra.Command, paths []string, o *scanFlags) error {
 		}
 	}
 	for _, out := range outs {
-		if err := writeReport(cmd, rep, out, o); err != nil {
+		if err := writeReport(cmd, rep, out, &o.reportFlags); err != nil {
 			return noRunErrorf("%v", err)
 		}
 	}
@@ -376,7 +364,7 @@ func runScan(cmd *cobra.Command, paths []string, o *scanFlags) error {
 	return nil
 }
 
-func writeReport(cmd *cobra.Command, rep *report.Report, out output, o *scanFlags) error {
+func writeReport(cmd *cobra.Command, rep *report.Report, out output, o *reportFlags) error {
 	var w io.Writer = cmd.OutOrStdout()
 	color := false
 	if out.file != "" {
