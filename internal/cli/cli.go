@@ -6,9 +6,9 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"runtime/debug"
 	"runtime/pprof"
 
+	"github.com/fastapi-audit/fastapi-audit/internal/gcpolicy"
 	"github.com/spf13/cobra"
 )
 
@@ -40,23 +40,9 @@ func noRunErrorf(format string, args ...any) error {
 	return &exitError{ExitNoRun, fmt.Errorf(format, args...)}
 }
 
-// gcPercent is the garbage collector setting for a run: a scan allocates
-// many small syntax nodes that live until the end, so collecting less often
-// saves a third of the parse time. GOGC in the environment overrides it;
-// a soft memory limit keeps large scans in check.
-const (
-	gcPercent   = 400
-	memoryLimit = 2 << 30
-)
-
 // Main runs the command line and returns the process exit code.
 func Main(args []string, stdout, stderr io.Writer) int {
-	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(gcPercent)
-	}
-	if os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(memoryLimit)
-	}
+	gcpolicy.Apply()
 	if path := os.Getenv("FASTAPI_AUDIT_CPUPROFILE"); path != "" {
 		// For developers: a CPU profile of the run (go tool pprof).
 		if f, err := os.Create(path); err == nil && pprof.StartCPUProfile(f) == nil {

@@ -9,11 +9,12 @@ import (
 	"os"
 	"runtime"
 	"runtime/debug"
-	"runtime/metrics"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/fastapi-audit/fastapi-audit/internal/gcpolicy"
 )
 
 // Bounds of a scan's --timeout and --max-memory.
@@ -96,14 +97,7 @@ func newScanGuard(parent context.Context, timeout time.Duration, maxMemory uint6
 }
 
 // liveHeap is the heap the last garbage collection found in use, in bytes.
-func liveHeap() uint64 {
-	s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
-	metrics.Read(s)
-	if s[0].Value.Kind() != metrics.KindUint64 {
-		return 0
-	}
-	return s[0].Value.Uint64()
-}
+var liveHeap = gcpolicy.LiveHeap
 
 // checkMemory stops the scan when the live heap is over the limit.
 func (g *scanGuard) checkMemory() {
@@ -241,41 +235,4 @@ func formatBytes(n uint64) string {
 		return fmt.Sprintf("%d bytes", n)
 	}
 	return strings.TrimSuffix(strings.TrimSuffix(fmt.Sprintf("%.1f", v), "0"), ".") + " " + units[u]
-}
-
-// followLiveHeap keeps the soft memory limit Main sets (memoryLimit) at
-// least twice the live heap while a scan runs, and returns the function
-// that stops it and restores the limit. The limit exists to keep GOGC=400
-// from letting a large scan's heap grow to five times what it holds; once
-// the live heap itself nears the limit the collector would run back to
-// back (half of a 5M-line scan's CPU), and the scan would slow down
-// faster than it grows. Past the limit the heap may grow to twice the
-// live heap, as with the default GOGC=100.
-func followLiveHeap() (stop func()) {
-	done := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Add(1)
-	prev := debug.SetMemoryLimit(-1)
-	go func() {
-		defer wg.Done()
-		tick := time.NewTicker(memorySampleEvery)
-		defer tick.Stop()
-		limit := prev
-		for {
-			select {
-			case <-done:
-				return
-			case <-tick.C:
-				if live := liveHeap(); live < math.MaxInt64/2 && int64(2*live) > limit {
-					limit = int64(2 * live)
-					debug.SetMemoryLimit(limit)
-				}
-			}
-		}
-	}()
-	return func() {
-		close(done)
-		wg.Wait()
-		debug.SetMemoryLimit(prev)
-	}
 }

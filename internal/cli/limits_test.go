@@ -5,8 +5,6 @@ import (
 	"context"
 	"os"
 	"path/filepath"
-	"runtime"
-	"runtime/debug"
 	"strings"
 	"sync"
 	"testing"
@@ -122,27 +120,4 @@ func TestParseBytes(t *testing.T) {
 			t.Errorf("formatBytes(%d) = %q, want %q", n, got, want)
 		}
 	}
-}
-
-func TestFollowLiveHeapRaisesTheSoftLimit(t *testing.T) {
-	orig := debug.SetMemoryLimit(32 << 20)
-	defer debug.SetMemoryLimit(orig)
-	stop := followLiveHeap()
-	live := make([][]byte, 0, 96)
-	for i := 0; i < 96; i++ { // 96 MiB held, three times the limit
-		live = append(live, bytes.Repeat([]byte{byte(i)}, 1<<20))
-	}
-	runtime.GC()
-	deadline := time.Now().Add(5 * time.Second)
-	for debug.SetMemoryLimit(-1) < 2*96<<20 && time.Now().Before(deadline) {
-		time.Sleep(memorySampleEvery)
-	}
-	if got := debug.SetMemoryLimit(-1); got < 2*96<<20 {
-		t.Errorf("soft limit %d with a live heap of 96 MiB, want at least twice that", got)
-	}
-	stop()
-	if got := debug.SetMemoryLimit(-1); got != 32<<20 {
-		t.Errorf("after stop the soft limit is %d, want the previous %d", got, 32<<20)
-	}
-	runtime.KeepAlive(live)
 }

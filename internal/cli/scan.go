@@ -18,6 +18,7 @@ import (
 	"github.com/fastapi-audit/fastapi-audit/internal/deps/manifest"
 	"github.com/fastapi-audit/fastapi-audit/internal/deps/osv"
 	"github.com/fastapi-audit/fastapi-audit/internal/finding"
+	"github.com/fastapi-audit/fastapi-audit/internal/gcpolicy"
 	"github.com/fastapi-audit/fastapi-audit/internal/report"
 	"github.com/fastapi-audit/fastapi-audit/internal/rules"
 	"github.com/fastapi-audit/fastapi-audit/internal/source"
@@ -245,8 +246,8 @@ func runScan(cmd *cobra.Command, paths []string, o *scanFlags) error {
 	}
 	guard := newScanGuard(cmd.Context(), o.timeout, maxMemory, cmd.ErrOrStderr())
 	defer guard.close()
-	if maxMemory == 0 && os.Getenv("GOMEMLIMIT") == "" {
-		defer followLiveHeap()()
+	if maxMemory == 0 {
+		defer gcpolicy.Follow()()
 	}
 	o.load.guard = guard
 

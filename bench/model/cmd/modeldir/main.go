@@ -8,7 +8,8 @@
 //	modeldir -dir DIR [-jobs N] [-stage parse|model|rules]
 //
 // Like the fastapi-audit command it sets the garbage collector to GOGC=400
-// and a 2 GiB soft memory limit unless GOGC or GOMEMLIMIT are set.
+// and a soft memory limit of 2 GiB or twice the live heap (internal/gcpolicy)
+// unless GOGC or GOMEMLIMIT are set.
 package main
 
 import (
@@ -16,10 +17,10 @@ import (
 	"fmt"
 	"os"
 	"runtime"
-	"runtime/debug"
 	"time"
 
 	"github.com/fastapi-audit/fastapi-audit/internal/fastapi"
+	"github.com/fastapi-audit/fastapi-audit/internal/gcpolicy"
 	"github.com/fastapi-audit/fastapi-audit/internal/python/semantic"
 	"github.com/fastapi-audit/fastapi-audit/internal/rules"
 	"github.com/fastapi-audit/fastapi-audit/internal/source"
@@ -35,12 +36,8 @@ func main() {
 		os.Exit(2)
 	}
 	// The settings internal/cli gives a scan.
-	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(400)
-	}
-	if os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(2 << 30)
-	}
+	gcpolicy.Apply()
+	defer gcpolicy.Follow()()
 	if err := run(*dir, *jobs, *stage); err != nil {
 		fmt.Fprintln(os.Stderr, "modeldir:", err)
 		os.Exit(1)

@@ -1,0 +1,47 @@
+package gcpolicy
+
+import (
+	"bytes"
+	"runtime"
+	"runtime/debug"
+	"testing"
+	"time"
+)
+
+func TestFollowRaisesTheSoftLimit(t *testing.T) {
+	orig := debug.SetMemoryLimit(32 << 20)
+	defer debug.SetMemoryLimit(orig)
+	stop := Follow()
+	live := make([][]byte, 0, 96)
+	for i := 0; i < 96; i++ { // 96 MiB held, three times the limit
+		live = append(live, bytes.Repeat([]byte{byte(i)}, 1<<20))
+	}
+	runtime.GC()
+	deadline := time.Now().Add(5 * time.Second)
+	for debug.SetMemoryLimit(-1) < 2*96<<20 && time.Now().Before(deadline) {
+		time.Sleep(sampleEvery)
+	}
+	if got := debug.SetMemoryLimit(-1); got < 2*96<<20 {
+		t.Errorf("soft limit %d with a live heap of 96 MiB, want at least twice that", got)
+	}
+	stop()
+	if got := debug.SetMemoryLimit(-1); got != 32<<20 {
+		t.Errorf("after stop the soft limit is %d, want the previous %d", got, 32<<20)
+	}
+	runtime.KeepAlive(live)
+}
+
+func TestFollowLeavesGOMEMLIMITAlone(t *testing.T) {
+	t.Setenv("GOMEMLIMIT", "64MiB")
+	orig := debug.SetMemoryLimit(48 << 20)
+	defer debug.SetMemoryLimit(orig)
+	stop := Follow()
+	live := bytes.Repeat([]byte{1}, 128<<20)
+	runtime.GC()
+	time.Sleep(3 * sampleEvery)
+	if got := debug.SetMemoryLimit(-1); got != 48<<20 {
+		t.Errorf("soft limit %d with GOMEMLIMIT set, want it untouched (%d)", got, 48<<20)
+	}
+	stop()
+	runtime.KeepAlive(live)
+}
