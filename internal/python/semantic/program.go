@@ -26,12 +26,12 @@ type Program struct {
 	classes map[string]*Class
 
 	// Answers computed on demand. Rules run concurrently once the program
-	// is built, so each is safe for concurrent use: the maps are sync.Maps
+	// is built, so each is safe for concurrent use: the memos are locked maps
 	// (a name's answer depends only on the program, so two goroutines
 	// computing it at once store the same value) and the rest are built
 	// once.
-	canon       sync.Map // string -> string: Canonical's answers
-	ancestors   sync.Map // string -> []string: Ancestors' answers
+	canon       *memo[string]   // Canonical's answers
+	ancestors   *memo[[]string] // Ancestors' answers
 	callers     map[*Function][]*Function
 	callersOnce sync.Once
 	index       *Index
@@ -62,7 +62,8 @@ type Input struct {
 // directory names modules as Python would). The name of the whole path
 // below the scan root is kept as an alias, for namespace packages.
 func New(files []Input) *Program {
-	p := &Program{byName: map[string]*Module{}, funcs: map[string]*Function{}, classes: map[string]*Class{}}
+	p := &Program{byName: map[string]*Module{}, funcs: map[string]*Function{}, classes: map[string]*Class{},
+		canon: newMemo[string](), ancestors: newMemo[[]string]()}
 	pkgDirs := map[string]bool{}
 	for _, in := range files {
 		if d, base := path.Split(cleanRel(in.Rel)); base == "__init__.py" || base == "__init__.pyi" {
@@ -322,11 +323,18 @@ func (p *Program) splitModule(qual string) (*Module, string) {
 // used through it (`from app.deps import get_db` where app.deps imported
 // get_db from app.db) is given the name of its definition.
 func (p *Program) Canonical(qual string) string {
-	if c, ok := p.canon.Load(qual); ok {
-		return c.(string)
+	first := qual
+	if i := strings.IndexByte(qual, '.'); i >= 0 {
+		first = qual[:i]
+	}
+	if !p.roots[first] {
+		return qual // not a program module's name (fastapi.Depends): nothing to follow
+	}
+	if c, ok := p.canon.load(qual); ok {
+		return c
 	}
 	c := p.canonical(qual)
-	p.canon.Store(qual, c)
+	p.canon.store(qual, c)
 	return c
 }
 

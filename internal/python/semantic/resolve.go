@@ -259,11 +259,11 @@ func (c *Class) Bases(p *Program) []string {
 // Ancestors returns the qualified names of every class a class derives
 // from, program classes and external ones, nearest first.
 func (p *Program) Ancestors(qual string) []string {
-	if a, ok := p.ancestors.Load(qual); ok {
-		return a.([]string)
+	if a, ok := p.ancestors.load(qual); ok {
+		return a
 	}
 	a := p.ancestorsOf(qual)
-	p.ancestors.Store(qual, a)
+	p.ancestors.store(qual, a)
 	return a
 }
 
