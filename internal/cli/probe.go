@@ -28,6 +28,7 @@ type probeFlags struct {
 	budget   int
 	rate     float64
 	timeout  time.Duration
+	maxTime  time.Duration
 	maxBody  int64
 	unsafe   bool
 	deletes  []string
@@ -69,6 +70,7 @@ Exit codes: 0 no finding at or above --fail-on; 1 findings at or above
 	f.IntVar(&o.budget, "budget", probe.DefaultBudget, "most requests to send")
 	f.Float64Var(&o.rate, "rate", probe.DefaultRate, "requests per second")
 	f.DurationVar(&o.timeout, "timeout", probe.DefaultTimeout, "time limit of each request, body included")
+	f.DurationVar(&o.maxTime, "max-time", probe.DefaultMaxTime, "time limit of the whole probe: then it stops and reports what it found (0: none)")
 	f.Int64Var(&o.maxBody, "max-response", probe.DefaultMaxBody, "bytes of each response read")
 	f.BoolVar(&o.unsafe, "allow-unsafe", false, "send POST, PUT and PATCH requests (mass assignment, body size, anonymous writes)")
 	f.StringArrayVar(&o.deletes, "allow-delete", nil, `operation DELETE may be sent to: its operationId or "DELETE /path/{id}" (repeatable; needs --allow-unsafe)`)
@@ -103,6 +105,7 @@ func runProbe(cmd *cobra.Command, target string, o *probeFlags) error {
 		Client: probe.ClientOptions{Budget: o.budget, Rate: o.rate, Timeout: o.timeout, MaxBody: o.maxBody,
 			AllowUnsafe: o.unsafe, AllowDelete: o.deletes, Insecure: o.insecure},
 		OpenAPI: o.openapi, Tokens: o.tokens, Headers: o.headers, LoginURL: o.loginURL, Enabled: sel.Enabled,
+		MaxTime: o.maxTime,
 	}
 	if v := os.Getenv("FASTAPI_AUDIT_TOKEN"); v != "" && len(o.tokens) == 0 {
 		opts.Tokens = []string{v}
@@ -121,6 +124,9 @@ func runProbe(cmd *cobra.Command, target string, o *probeFlags) error {
 	}
 	if o.budget < 1 || o.rate <= 0 || o.timeout <= 0 {
 		return usageErrorf("--budget, --rate and --timeout must be positive")
+	}
+	if o.maxTime < 0 {
+		return usageErrorf("--max-time %v: want a positive duration, or 0 for no limit", o.maxTime)
 	}
 
 	var static []*finding.Finding

@@ -28,6 +28,7 @@ const (
 	DefaultRate    = 10.0             // requests per second
 	DefaultTimeout = 10 * time.Second // per request, body included
 	DefaultMaxBody = 1 << 20          // bytes of a response body read
+	DefaultMaxTime = 10 * time.Minute // a whole run (Options.MaxTime)
 	maxRedirects   = 5                // in-scope redirects followed when a request asks for it
 	excerptSize    = 2048             // bytes of a body kept as evidence
 )

@@ -401,6 +401,32 @@ func TestProbeAgainstHostileServers(t *testing.T) {
 			t.Error("no operation was probed")
 		}
 	})
+	t.Run("slow answers, time limit", func(t *testing.T) {
+		t.Parallel()
+		// Every answer comes just inside the request timeout, so no check
+		// gives up on the target: only the run's time limit ends it.
+		srv, hits := newTarget(t, serveDoc(manyOperations(500), func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path != "/" {
+				time.Sleep(300 * time.Millisecond)
+			}
+			w.Header().Set("Content-Type", "application/json")
+			fmt.Fprint(w, `{"id": 1}`)
+		}))
+		const limit = 3 * time.Second
+		start := time.Now()
+		res, err := hostileRun(t, srv.URL, hits, Options{MaxTime: limit})
+		took := time.Since(start)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if took > limit+2*time.Second {
+			t.Errorf("the probe took %v with a time limit of %v", took, limit)
+		}
+		if res.Requests >= hostileBudget {
+			t.Errorf("%d requests: the budget, not the time limit, ended the run", res.Requests)
+		}
+		wantDiag(t, res, "probe time", "time limit of 3s reached", "these checks did not run")
+	})
 	t.Run("slow drip, 10,000 operations", func(t *testing.T) {
 		t.Parallel()
 		srv, hits := newTarget(t, serveDoc(manyOperations(10_000), func(w http.ResponseWriter, r *http.Request) {

@@ -41,6 +41,10 @@ type Options struct {
 	// Targets are operations known from elsewhere (the static route
 	// inventory of probe --source) that the document may lack.
 	Targets []*openapi.Operation
+	// MaxTime bounds the whole run: once it has passed no request is sent,
+	// the checks not yet run are named in a diagnostic, and what was found
+	// is reported. 0 means no bound.
+	MaxTime time.Duration
 }
 
 // Login is a user name and password for the OAuth2 password flow.
@@ -120,20 +124,36 @@ var ErrUnreachable = errors.New("target unreachable")
 // Run probes the target at base.
 func Run(ctx context.Context, base string, opts Options) (*Result, error) {
 	start := time.Now()
+	parent := ctx
+	if opts.MaxTime > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, opts.MaxTime)
+		defer cancel()
+	}
+	// outOfTime reports the run's own bound reached (not the caller's).
+	outOfTime := func() bool { return ctx.Err() != nil && parent.Err() == nil }
 	c, err := NewClient(ctx, base, opts.Client)
 	if err != nil {
 		return nil, err
 	}
 	s := &Session{Client: c, Opts: opts, diagSeen: map[string]bool{}}
 	if _, err := c.Do(ctx, &Request{Method: http.MethodGet, Path: "/"}); err != nil && !errors.Is(err, ErrBudget) {
+		if outOfTime() {
+			err = fmt.Errorf("no answer within the run's time limit of %v", opts.MaxTime)
+		}
 		return nil, fmt.Errorf("%w: %v", ErrUnreachable, err)
 	}
 	if err := s.loadSpec(ctx); err != nil {
 		return nil, err
 	}
 	s.authenticate(ctx)
+	var skipped []string
 	for _, ch := range Checks() {
 		if !s.wants(ch) {
+			continue
+		}
+		if outOfTime() {
+			skipped = append(skipped, ch.Name)
 			continue
 		}
 		if s.Exhausted() {
@@ -142,9 +162,17 @@ func Run(ctx context.Context, base string, opts Options) (*Result, error) {
 		}
 		s.check = ch
 		ch.Run(ctx, s)
-		if ctx.Err() != nil {
-			return nil, fmt.Errorf("probe interrupted: %w", ctx.Err())
+		if parent.Err() != nil {
+			return nil, fmt.Errorf("probe interrupted: %w", parent.Err())
 		}
+	}
+	s.check = nil
+	if outOfTime() {
+		msg := fmt.Sprintf("time limit of %v reached after %d requests; requests in flight were abandoned", opts.MaxTime, c.Sent())
+		if len(skipped) > 0 {
+			msg += " and these checks did not run: " + strings.Join(skipped, ", ")
+		}
+		s.Diag("time", "%s (raise --max-time)", msg)
 	}
 	for _, r := range c.OffScopeRedirects() {
 		s.Diag("scope", "redirect to another host not followed: %s", r)
