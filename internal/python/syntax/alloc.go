@@ -2,14 +2,16 @@ package syntax
 
 // slab hands out nodes of one type from chunks, so that a file's many small
 // nodes cost a few allocations instead of one each. Nodes of a file live
-// and die together, so chunks waste nothing.
+// and die together; chunks start small and double, so that the unused end
+// of the last one stays small next to what the file uses (a program of
+// 200,000 one-line modules spent half its memory on chunks of 16).
 type slab[T any] struct{ buf []T }
 
 func (s *slab[T]) new() *T {
 	if len(s.buf) == cap(s.buf) {
 		n := 2 * cap(s.buf)
-		if n < 16 {
-			n = 16
+		if n < 2 {
+			n = 2
 		} else if n > 512 {
 			n = 512
 		}
