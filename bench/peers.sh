@@ -23,6 +23,11 @@
 # BENCH_CACHE        where the Ruff package is installed (default
 #                    ~/.cache/fastapi-audit-bench)
 # RUFF_WASM_VERSION  version of @astral-sh/ruff-wasm-nodejs (default 0.17.4)
+# BANDIT_SRC         a checkout of upstream Bandit (github.com/PyCQA/bandit, at a
+#                    release tag) to run from source instead of Debian's old
+#                    package: its dependencies come from Debian (python3-pbr,
+#                    -stevedore, -yaml, -rich) and its plugin entry points from
+#                    `setup.py egg_info`, run once in the checkout
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -55,8 +60,22 @@ apt_install() {
 if ! [ -x /usr/bin/time ] || ! /usr/bin/time -v true >/dev/null 2>&1; then
   apt_install time
 fi
-if want bandit && ! command -v bandit >/dev/null 2>&1; then
+bandit_cmd=(bandit)
+bandit_label="bandit -r ($(bandit --version 2>/dev/null | head -1 | awk '{print $2}'), Debian)"
+if want bandit && [ -n "${BANDIT_SRC:-}" ]; then
+  src=$(cd "$BANDIT_SRC" && pwd)
+  if ! /usr/bin/python3 -c 'import pbr, stevedore, yaml, rich' 2>/dev/null; then
+    apt_install python3-pbr python3-stevedore python3-yaml python3-rich
+  fi
+  if ! [ -f "$src/bandit.egg-info/entry_points.txt" ]; then
+    version=$(git -C "$src" describe --tags 2>/dev/null || echo 0.0.0)
+    (cd "$src" && PBR_VERSION=${version%%-*} /usr/bin/python3 setup.py -q egg_info >/dev/null 2>&1)
+  fi
+  bandit_cmd=(env "PYTHONPATH=$src" /usr/bin/python3 -m bandit)
+  bandit_label="bandit -r ($(PYTHONPATH=$src /usr/bin/python3 -m bandit --version 2>/dev/null | head -1 | awk '{print $2}'), source)"
+elif want bandit && ! command -v bandit >/dev/null 2>&1; then
   apt_install bandit
+  bandit_label="bandit -r ($(bandit --version 2>/dev/null | head -1 | awk '{print $2}'), Debian)"
 fi
 ruff_modules=$cache/ruff/node_modules
 if want ruff || want ruff-liftoff; then
@@ -139,7 +158,7 @@ measure() {
 want scan && measure scan "$out/fastapi-audit" scan --format json "$dir"
 want parse && measure parse "${parsedir_env[@]}" "$out/parsedir" -dir "$dir"
 want model && measure model "$out/modeldir" -dir "$dir" -stage model
-want bandit && measure bandit bandit -r -q -f json "$dir"
+want bandit && measure bandit "${bandit_cmd[@]}" -r -q -f json "$dir"
 want ruff && measure ruff node bench/ruff/run.mjs "$dir" --out "$out/ruff.jsonl"
 want ruff-liftoff && measure ruff-liftoff node --liftoff-only bench/ruff/run.mjs "$dir"
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -159,12 +178,12 @@ echo "== $(date -u +%Y-%m-%d), fastapi-audit $rev: $lines lines in $pyfiles .py 
     awk -v name="$t" -v run="$r" '$1 == name && $2 == run' "$out/runs.txt"
   done
 } >"$out/median.txt"
-awk -v lines="$lines" '
+awk -v lines="$lines" -v bandit_label="$bandit_label" '
 BEGIN {
   label["scan"] = "fastapi-audit scan"
   label["parse"] = "  parse only (parsedir)"
   label["model"] = "  parse+model (modeldir)"
-  label["bandit"] = "bandit -r (1.x, Debian)"
+  label["bandit"] = bandit_label
   label["ruff"] = "ruff S rules (wasm)"
   label["ruff-liftoff"] = "ruff S (wasm, --liftoff-only)"
 }

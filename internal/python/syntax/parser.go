@@ -78,6 +78,7 @@ func ParseFile(name string, src []byte, opts *Options) (*File, error) {
 	p.s.init(text, p.fail, &f.Comments)
 	p.s.lines = f.lines
 	p.parseFile()
+	p.s.releaseNames()
 	sort.SliceStable(f.Errors, func(i, j int) bool { return f.Errors[i].Pos.Offset < f.Errors[j].Pos.Offset })
 	return f, f.Errors.Err()
 }

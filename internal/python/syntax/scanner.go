@@ -3,6 +3,7 @@ package syntax
 import (
 	"fmt"
 	"sort"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -499,27 +500,42 @@ func (s *scanner) scanName() token {
 	return token{kind: kind, pos: Pos(start), end: Pos(s.off)}
 }
 
+// namesPool holds the maps files intern their identifiers in.
+var namesPool = sync.Pool{New: func() any { return map[string]string{} }}
+
+// releaseNames empties the scanner's interning map and returns it to the
+// pool; the names stay with the nodes that hold them.
+func (s *scanner) releaseNames() {
+	if s.names != nil {
+		clear(s.names)
+		namesPool.Put(s.names)
+		s.names = nil
+	}
+}
+
 // identName returns the identifier text of a NAME token, NFKC-normalized as
 // CPython does for non-ASCII names.
 func (s *scanner) identName(t token) string {
 	b := s.src[t.pos:t.end]
 	if s.names == nil {
-		// Sized by the file: a 256-entry map for each of thousands of
-		// tiny files (__init__.py) was most of a scan's allocation.
-		s.names = make(map[string]string, min(256, len(s.src)/32))
+		// A map from the pool, emptied by the last file that used it
+		// (ParseFile returns it): a fresh map per file was a tenth of a
+		// large scan's garbage.
+		s.names = namesPool.Get().(map[string]string)
 	}
 	// Names repeat: intern them per file (the lookup does not allocate).
 	if n, ok := s.names[string(b)]; ok {
 		return n
 	}
 	n := string(b)
+	key := n
 	for _, c := range b {
 		if c >= utf8.RuneSelf {
 			n = norm.NFKC.String(n)
 			break
 		}
 	}
-	s.names[string(b)] = n
+	s.names[key] = n
 	return n
 }
 
