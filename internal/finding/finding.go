@@ -245,5 +245,5 @@ func Mask(s string) string {
 type Diagnostic struct {
 	Location Location `json:"location"`
 	Message  string   `json:"message"`
-	Kind     string   `json:"kind"` // "syntax", "read", "config", "model", "suppression", "dependencies", "limit"
+	Kind     string   `json:"kind"` // "syntax", "read", "config", "model", "suppression", "dependencies", "limit", "internal"
 }

@@ -9,6 +9,7 @@ import (
 	"path"
 	"regexp"
 	"runtime"
+	"runtime/debug"
 	"sort"
 	"strings"
 	"sync"
@@ -132,8 +133,10 @@ type Options struct {
 	// shared taint analysis) ran; it may be called concurrently.
 	Took func(rule string, d time.Duration)
 	// Diagnose, when not nil, is told of analyses that did not cover the
-	// whole program (the taint analysis running out of its budget); it
-	// may be called concurrently.
+	// whole program (the taint analysis running out of its budget, a rule
+	// that panicked: with Diagnose set a panicking rule is recovered and
+	// reported, without it the panic goes on); it may be called
+	// concurrently.
 	Diagnose func(*finding.Diagnostic)
 	// TaintBudget is the number of evaluations the taint analysis may make;
 	// 0 means its default for the program's size.
@@ -216,6 +219,33 @@ func usesTaint(r *Rule) bool {
 	return false
 }
 
+// crashed is the diagnostic of a rule (or the taint analysis) that
+// panicked: its findings are missing, the others stand.
+func crashed(name string, v any) *finding.Diagnostic {
+	what := "rule " + name
+	if r := Get(name); r != nil {
+		what = fmt.Sprintf("rule %s (%s)", r.ID, r.Name)
+	}
+	if name == "taint" {
+		what = "the taint analysis (FA101-FA114)"
+	}
+	stack := strings.Split(string(debug.Stack()), "\n")
+	// The frames below the panic: the goroutine line, the runtime's panic
+	// frames, then the code that failed.
+	where := ""
+	for i := 0; i+1 < len(stack); i++ {
+		if strings.HasPrefix(stack[i], "panic(") && i+3 < len(stack) {
+			fn, _, _ := strings.Cut(strings.TrimSpace(stack[i+2]), "(")
+			file, _, _ := strings.Cut(strings.TrimSpace(stack[i+3]), " ")
+			where = path.Base(fn) + " (" + path.Base(file) + ")"
+			break
+		}
+	}
+	return &finding.Diagnostic{Kind: "internal", Message: fmt.Sprintf(
+		"%s stopped on an internal error, so its findings are missing (the other rules ran): %v at %s; please report it with the code that caused it",
+		what, v, where)}
+}
+
 // ReportFlow records a taint finding with its path as evidence.
 func (p *Pass) ReportFlow(fl *taint.Flow, format string, args ...any) *finding.Finding {
 	f := p.Report(fl.Module, fl.Node, format, args...)
@@ -245,13 +275,26 @@ func Run(rs []*Rule, model *fastapi.Model, files []source.File, opts Options) []
 		}
 	}
 	jobs := make([]func() []*finding.Finding, 0, len(static)+len(tainted)+1)
+	// A rule that panics: reported through Diagnose when set, else the
+	// panic is raised again in the caller's goroutine once the others end.
+	var panicked string
+	var panicOnce sync.Once
 	timed := func(name string, f func() []*finding.Finding) func() []*finding.Finding {
-		if opts.Took == nil {
-			return f
-		}
-		return func() []*finding.Finding {
-			start := time.Now()
-			defer func() { opts.Took(name, time.Since(start)) }()
+		return func() (out []*finding.Finding) {
+			if opts.Took != nil {
+				start := time.Now()
+				defer func() { opts.Took(name, time.Since(start)) }()
+			}
+			defer func() {
+				if v := recover(); v != nil {
+					out = nil
+					if opts.Diagnose != nil {
+						opts.Diagnose(crashed(name, v))
+						return
+					}
+					panicOnce.Do(func() { panicked = fmt.Sprintf("%s: %v\n%s", name, v, debug.Stack()) })
+				}
+			}()
 			return f()
 		}
 	}
@@ -283,6 +326,9 @@ func Run(rs []*Rule, model *fastapi.Model, files []source.File, opts Options) []
 		}()
 	}
 	wg.Wait()
+	if panicked != "" {
+		panic(panicked)
+	}
 	// Findings in the order of rs, as when the rules ran one by one.
 	byRule := map[*Rule][]*finding.Finding{}
 	for i, r := range order {

@@ -199,3 +199,41 @@ func TestTaintBudgetDiagnostic(t *testing.T) {
 		t.Errorf("diagnostic %+v", d)
 	}
 }
+
+// TestPanickingRule checks that with Diagnose set a rule that panics is
+// reported and the others still run, and that without it the panic goes on
+// (the fuzz targets rely on that).
+func TestPanickingRule(t *testing.T) {
+	dir := t.TempDir()
+	src := "from fastapi import FastAPI\n\napp = FastAPI(debug=True)  # expect: FA404\n"
+	if err := os.WriteFile(filepath.Join(dir, "main.py"), []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	boom := &Rule{ID: "FA999", Name: "boom", Check: func(p *Pass) {
+		var m map[string]int
+		m["x"] = 1 // a nil-map write, as a rule bug would
+	}}
+	var diags []*finding.Diagnostic
+	var mu sync.Mutex
+	found := scanDir(t, dir, []*Rule{Get("FA404"), boom}, Options{Diagnose: func(d *finding.Diagnostic) {
+		mu.Lock()
+		diags = append(diags, d)
+		mu.Unlock()
+	}})
+	if len(found) != 1 || found[0].RuleID != "FA404" {
+		t.Errorf("findings %v, want FA404's", found)
+	}
+	if len(diags) != 1 || diags[0].Kind != "internal" ||
+		!strings.Contains(diags[0].Message, "rule FA999 stopped on an internal error") ||
+		!strings.Contains(diags[0].Message, "nil map") ||
+		!strings.Contains(diags[0].Message, "rules_test.go") {
+		t.Fatalf("diagnostics %+v", diags)
+	}
+	t.Log(diags[0].Message)
+	defer func() {
+		if recover() == nil {
+			t.Error("without Diagnose the panic was swallowed")
+		}
+	}()
+	scanDir(t, dir, []*Rule{boom}, Options{})
+}
