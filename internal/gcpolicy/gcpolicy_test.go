@@ -45,3 +45,40 @@ func TestFollowLeavesGOMEMLIMITAlone(t *testing.T) {
 	stop()
 	runtime.KeepAlive(live)
 }
+
+// gcPercent reads GOGC's current value.
+func gcPercent() int {
+	v := debug.SetGCPercent(-1)
+	debug.SetGCPercent(v)
+	return v
+}
+
+func TestFollowCollectsOnlyAtTheLimitUntilTheFirstCollection(t *testing.T) {
+	t.Setenv("GOGC", "")
+	t.Setenv("GOMEMLIMIT", "")
+	orig := debug.SetGCPercent(Percent)
+	defer debug.SetGCPercent(orig)
+	stop := Follow()
+	if got := gcPercent(); got != -1 {
+		t.Errorf("GOGC %d after Follow, want off (-1)", got)
+	}
+	runtime.GC()
+	deadline := time.Now().Add(5 * time.Second)
+	for gcPercent() != Percent && time.Now().Before(deadline) {
+		time.Sleep(sampleEvery)
+	}
+	if got := gcPercent(); got != Percent {
+		t.Errorf("GOGC %d after a collection, want %d", got, Percent)
+	}
+	stop()
+	if got := gcPercent(); got != Percent {
+		t.Errorf("GOGC %d after stop, want the previous %d", got, Percent)
+	}
+	debug.SetGCPercent(250)
+	t.Setenv("GOGC", "250")
+	stop = Follow()
+	if got := gcPercent(); got != 250 {
+		t.Errorf("with GOGC set, Follow changed it to %d", got)
+	}
+	stop()
+}
