@@ -62,10 +62,37 @@ func LiveHeap() uint64 {
 //
 // GOGC and GOMEMLIMIT in the environment are left alone: with GOMEMLIMIT
 // set Follow does nothing, with GOGC set it only follows the live heap.
+// The settings are the process's: concurrent callers (scans run by tests)
+// share one tuning, started by the first and ended by the last.
 func Follow() (stop func()) {
 	if os.Getenv("GOMEMLIMIT") != "" {
 		return func() {}
 	}
+	following.mu.Lock()
+	defer following.mu.Unlock()
+	if following.users++; following.users == 1 {
+		following.stop = follow()
+	}
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			following.mu.Lock()
+			defer following.mu.Unlock()
+			if following.users--; following.users == 0 {
+				following.stop()
+			}
+		})
+	}
+}
+
+// following is the tuning in force and how many scans use it.
+var following struct {
+	mu    sync.Mutex
+	users int
+	stop  func()
+}
+
+func follow() (stop func()) {
 	done := make(chan struct{})
 	var wg sync.WaitGroup
 	wg.Add(1)

@@ -82,3 +82,21 @@ func TestFollowCollectsOnlyAtTheLimitUntilTheFirstCollection(t *testing.T) {
 	}
 	stop()
 }
+
+func TestConcurrentFollowersShareOneTuning(t *testing.T) {
+	t.Setenv("GOGC", "")
+	t.Setenv("GOMEMLIMIT", "")
+	orig := debug.SetGCPercent(Percent)
+	defer debug.SetGCPercent(orig)
+	a := Follow()
+	b := Follow()
+	a()
+	a() // stopping twice counts once
+	if got := gcPercent(); got != -1 {
+		t.Errorf("GOGC %d while a second scan still runs, want its tuning (-1)", got)
+	}
+	b()
+	if got := gcPercent(); got != Percent {
+		t.Errorf("GOGC %d once both ended, want the previous %d", got, Percent)
+	}
+}
