@@ -38,8 +38,14 @@ func Apply() {
 }
 
 // LiveHeap is the heap the last garbage collection found in use, in bytes.
-func LiveHeap() uint64 {
-	s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+func LiveHeap() uint64 { return readMetric("/gc/heap/live:bytes") }
+
+// gcCycles is the number of collections so far.
+func gcCycles() uint64 { return readMetric("/gc/cycles/total:gc-cycles") }
+
+// readMetric reads one of the runtime's counters, 0 when it has none.
+func readMetric(name string) uint64 {
+	s := []metrics.Sample{{Name: name}}
 	metrics.Read(s)
 	if s[0].Value.Kind() != metrics.KindUint64 {
 		return 0
@@ -132,14 +138,4 @@ func follow() (stop func()) {
 			debug.SetGCPercent(prevPercent)
 		}
 	}
-}
-
-// gcCycles is the number of collections so far.
-func gcCycles() uint64 {
-	s := []metrics.Sample{{Name: "/gc/cycles/total:gc-cycles"}}
-	metrics.Read(s)
-	if s[0].Value.Kind() != metrics.KindUint64 {
-		return 0
-	}
-	return s[0].Value.Uint64()
 }

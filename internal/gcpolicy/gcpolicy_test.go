@@ -46,18 +46,20 @@ func TestFollowLeavesGOMEMLIMITAlone(t *testing.T) {
 	runtime.KeepAlive(live)
 }
 
-// gcPercent reads GOGC's current value.
-func gcPercent() int {
-	v := debug.SetGCPercent(-1)
-	debug.SetGCPercent(v)
-	return v
-}
+// gcPercent reads GOGC's current value (-1: off) without changing it.
+func gcPercent() int { return int(int64(readMetric("/gc/gogc:percent"))) }
 
-func TestFollowCollectsOnlyAtTheLimitUntilTheFirstCollection(t *testing.T) {
+// untuned clears GOGC and GOMEMLIMIT from the environment and sets GOGC to
+// Percent for the test, restoring it after.
+func untuned(t *testing.T) {
 	t.Setenv("GOGC", "")
 	t.Setenv("GOMEMLIMIT", "")
 	orig := debug.SetGCPercent(Percent)
-	defer debug.SetGCPercent(orig)
+	t.Cleanup(func() { debug.SetGCPercent(orig) })
+}
+
+func TestFollowCollectsOnlyAtTheLimitUntilTheFirstCollection(t *testing.T) {
+	untuned(t)
 	stop := Follow()
 	if got := gcPercent(); got != -1 {
 		t.Errorf("GOGC %d after Follow, want off (-1)", got)
@@ -84,10 +86,7 @@ func TestFollowCollectsOnlyAtTheLimitUntilTheFirstCollection(t *testing.T) {
 }
 
 func TestConcurrentFollowersShareOneTuning(t *testing.T) {
-	t.Setenv("GOGC", "")
-	t.Setenv("GOMEMLIMIT", "")
-	orig := debug.SetGCPercent(Percent)
-	defer debug.SetGCPercent(orig)
+	untuned(t)
 	a := Follow()
 	b := Follow()
 	a()
