@@ -24,7 +24,11 @@ type Route struct {
 
 // Routes lists the endpoints of a model, sorted by path and method.
 func Routes(m *fastapi.Model) []Route {
-	rows := []Route{}
+	n := 0
+	for _, e := range m.Endpoints {
+		n += len(e.Methods)
+	}
+	rows := make([]Route, 0, n)
 	for _, e := range m.Endpoints {
 		for _, method := range e.Methods {
 			r := Route{Method: method, Path: e.FullPath, Auth: []string{}, Authz: []string{}, Params: map[string][]string{}, Scopes: e.Scopes}
