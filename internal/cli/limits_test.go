@@ -3,8 +3,10 @@ package cli
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -119,5 +121,41 @@ func TestParseBytes(t *testing.T) {
 		if got := formatBytes(n); got != want {
 			t.Errorf("formatBytes(%d) = %q, want %q", n, got, want)
 		}
+	}
+}
+
+// TestScanJobs checks that --jobs bounds the cores and leaves the findings
+// as they are, and that a negative count is a usage error.
+func TestScanJobs(t *testing.T) {
+	app := filepath.Join("..", "..", "examples", "vulnerable-app")
+	findings := func(args ...string) string {
+		t.Helper()
+		out, errOut, code := run(t, append(append([]string{"scan", "--format", "json"}, args...), app)...)
+		if code != ExitFindings {
+			t.Fatalf("exit %d: %s", code, errOut)
+		}
+		var rep struct {
+			Findings []struct {
+				Fingerprint string `json:"fingerprint"`
+			} `json:"findings"`
+		}
+		if err := json.Unmarshal([]byte(out), &rep); err != nil {
+			t.Fatal(err)
+		}
+		var fps []string
+		for _, f := range rep.Findings {
+			fps = append(fps, f.Fingerprint)
+		}
+		return strings.Join(fps, ",")
+	}
+	procs := runtime.GOMAXPROCS(0)
+	if one, all := findings("--jobs", "1"), findings(); one != all || one == "" {
+		t.Errorf("--jobs 1 found %q, all cores %q", one, all)
+	}
+	if got := runtime.GOMAXPROCS(0); got != procs {
+		t.Errorf("GOMAXPROCS %d after the scan, want %d back", got, procs)
+	}
+	if _, errOut, code := run(t, "scan", "--jobs", "-2", app); code != ExitUsage || !strings.Contains(errOut, "--jobs -2") {
+		t.Errorf("--jobs -2: exit %d, %q", code, errOut)
 	}
 }

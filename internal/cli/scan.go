@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"time"
@@ -74,7 +75,7 @@ Exit codes: 0 no finding at or above --fail-on; 1 findings at or above
 	f.StringVar(&o.osvURL, "osv-url", osv.DefaultBaseURL, "base URL of the OSV API used by --online")
 	f.StringVar(&o.advisories, "advisories", "", "OSV advisories to check dependencies against: an osv.dev zip (PyPI all.zip) or a directory of OSV JSON files")
 	f.StringVar(&o.root, "root", "", "analyse the whole project at DIR but report only on the files given as arguments (for pre-commit hooks)")
-	f.IntVar(&o.load.jobs, "jobs", 0, "parallel workers (default: all cores)")
+	f.IntVar(&o.load.jobs, "jobs", 0, "cores to use: parsing, binding and rules run on this many (default: all)")
 	f.Int64Var(&o.load.maxFileSize, "max-file-size", source.DefaultMaxFileSize, "skip files larger than this many bytes")
 	f.DurationVar(&o.timeout, "timeout", 0, "stop the scan after this long (e.g. 90s, 5m) with exit 3 and no report (default: no limit)")
 	f.StringVar(&o.maxMemory, "max-memory", "", "stop the scan with exit 3 and no report when its live heap is over this size (e.g. 512MiB, 1GiB; default: no limit)")
@@ -234,6 +235,14 @@ func runScan(cmd *cobra.Command, paths []string, o *scanFlags) error {
 		if baseline, err = config.ReadBaseline(o.baseline); err != nil {
 			return usageErrorf("%v", err)
 		}
+	}
+	if o.load.jobs < 0 {
+		return usageErrorf("--jobs %d: want a positive number of workers", o.load.jobs)
+	}
+	if o.load.jobs > 0 {
+		// Every parallel stage (parsing, binding, the rules, the
+		// collector) uses at most this many cores.
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(o.load.jobs))
 	}
 	var maxMemory uint64
 	if o.maxMemory != "" {
