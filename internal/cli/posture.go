@@ -10,7 +10,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/fastapi-audit/fastapi-audit/internal/config"
-	"github.com/fastapi-audit/fastapi-audit/internal/finding"
 	"github.com/fastapi-audit/fastapi-audit/internal/posture"
 	"github.com/fastapi-audit/fastapi-audit/internal/report"
 	"github.com/fastapi-audit/fastapi-audit/internal/rules"
@@ -60,17 +59,9 @@ Exit codes: 0 no finding at or above --fail-on; 1 findings at or above
 }
 
 func runPosture(cmd *cobra.Command, domain string, o *postureFlags) error {
-	outs, err := parseFormats(&o.common)
+	outs, failOn, sel, err := o.common.parse(nil)
 	if err != nil {
 		return err
-	}
-	failOn, err := finding.ParseSeverity(o.common.failOn)
-	if err != nil {
-		return usageErrorf("--fail-on: %v", err)
-	}
-	sel := config.Selector{Select: o.common.selectIDs, Ignore: o.common.ignoreIDs}
-	if err := sel.Validate(rules.KnownPrefix); err != nil {
-		return usageErrorf("%v", err)
 	}
 	if _, err := posture.NormalizeDomain(domain); err != nil {
 		return usageErrorf("%v", err)
@@ -91,18 +82,7 @@ func runPosture(cmd *cobra.Command, domain string, o *postureFlags) error {
 	if err != nil {
 		return noRunErrorf("%v", err)
 	}
-	rep := postureReport(res, sel)
-	for _, out := range outs {
-		if err := writeReport(cmd, rep, out, &o.common); err != nil {
-			return noRunErrorf("%v", err)
-		}
-	}
-	for _, f := range rep.Active() {
-		if f.Severity >= failOn {
-			return &exitError{code: ExitFindings}
-		}
-	}
-	return nil
+	return o.common.finish(cmd, postureReport(res, sel), outs, failOn, nil)
 }
 
 // postureReport turns a posture result into a report with the metadata of

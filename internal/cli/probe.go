@@ -86,17 +86,9 @@ Exit codes: 0 no finding at or above --fail-on; 1 findings at or above
 
 func runProbe(cmd *cobra.Command, target string, o *probeFlags) error {
 	start := time.Now()
-	outs, err := parseFormats(&o.common)
+	outs, failOn, sel, err := o.common.parse(nil)
 	if err != nil {
 		return err
-	}
-	failOn, err := finding.ParseSeverity(o.common.failOn)
-	if err != nil {
-		return usageErrorf("--fail-on: %v", err)
-	}
-	sel := config.Selector{Select: o.common.selectIDs, Ignore: o.common.ignoreIDs}
-	if err := sel.Validate(rules.KnownPrefix); err != nil {
-		return usageErrorf("%v", err)
 	}
 	if len(o.deletes) > 0 && !o.unsafe {
 		return usageErrorf("--allow-delete needs --allow-unsafe")
@@ -189,17 +181,8 @@ func runProbe(cmd *cobra.Command, target string, o *probeFlags) error {
 		rep.Routes = report.Routes(proj.model)
 	}
 	rep.Stats = report.Stats{Seconds: time.Since(start).Seconds(), Rules: len(rep.Rules), Requests: res.Requests}
-	for _, out := range outs {
-		if err := writeReport(cmd, rep, out, &o.common); err != nil {
-			return noRunErrorf("%v", err)
-		}
-	}
-	for _, f := range rep.Active() {
-		if f.Severity >= failOn && (f.Live == nil || f.Live.Confirmed) {
-			return &exitError{code: ExitFindings}
-		}
-	}
-	return nil
+	// A static finding the probe could not confirm does not fail the run.
+	return o.common.finish(cmd, rep, outs, failOn, func(f *finding.Finding) bool { return f.Live == nil || f.Live.Confirmed })
 }
 
 // filterSelected keeps the findings of selected rules.

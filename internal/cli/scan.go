@@ -3,8 +3,6 @@ package cli
 import (
 	"bufio"
 	"context"
-	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -13,7 +11,6 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
-	"golang.org/x/term"
 
 	"github.com/fastapi-audit/fastapi-audit/internal/config"
 	"github.com/fastapi-audit/fastapi-audit/internal/deps/manifest"
@@ -158,39 +155,6 @@ func applyConfig(cmd *cobra.Command, o *scanFlags, paths []string) (*config.Conf
 	return c, nil
 }
 
-// output is one requested report.
-type output struct {
-	format string
-	file   string // "" for stdout
-}
-
-func parseFormats(o *reportFlags) ([]output, error) {
-	if len(o.formats) == 0 {
-		o.formats = []string{"text"}
-	}
-	var outs []output
-	stdout := 0
-	for _, f := range o.formats {
-		name, file, _ := strings.Cut(f, "=")
-		switch name {
-		case "text", "json", "sarif", "html", "junit", "github":
-		default:
-			return nil, usageErrorf("unknown --format %q (text, json, sarif, html, junit, github)", name)
-		}
-		if file == "" {
-			file = o.output
-		}
-		if file == "" {
-			stdout++
-		}
-		outs = append(outs, output{format: name, file: file})
-	}
-	if stdout > 1 {
-		return nil, usageErrorf("several formats would go to stdout: give all but one a file (--format sarif=out.sarif)")
-	}
-	return outs, nil
-}
-
 // runScanFiles scans the project at root for context and reports only the
 // findings in the given files (paths relative to the current directory).
 func runScanFiles(cmd *cobra.Command, root string, files []string, o *scanFlags) error {
@@ -218,17 +182,9 @@ func runScan(cmd *cobra.Command, paths []string, o *scanFlags) error {
 	if err != nil {
 		return err
 	}
-	outs, err := parseFormats(&o.reportFlags)
+	outs, failOn, sel, err := o.reportFlags.parse(cfg.PerFileIgnores)
 	if err != nil {
 		return err
-	}
-	failOn, err := finding.ParseSeverity(o.failOn)
-	if err != nil {
-		return usageErrorf("--fail-on: %v", err)
-	}
-	sel := config.Selector{Select: o.selectIDs, Ignore: o.ignoreIDs, PerFile: cfg.PerFileIgnores}
-	if err := sel.Validate(rules.KnownPrefix); err != nil {
-		return usageErrorf("%v", err)
 	}
 	var baseline map[string]bool
 	if o.baseline != "" {
@@ -361,45 +317,7 @@ func runScan(cmd *cobra.Command, paths []string, o *scanFlags) error {
 			return noRunErrorf("%v", err)
 		}
 	}
-	for _, out := range outs {
-		if err := writeReport(cmd, rep, out, &o.reportFlags); err != nil {
-			return noRunErrorf("%v", err)
-		}
-	}
-	for _, f := range rep.Active() {
-		if f.Severity >= failOn {
-			return &exitError{code: ExitFindings}
-		}
-	}
-	return nil
-}
-
-func writeReport(cmd *cobra.Command, rep *report.Report, out output, o *reportFlags) error {
-	var w io.Writer = cmd.OutOrStdout()
-	color := false
-	if out.file != "" {
-		f, err := os.Create(out.file)
-		if err != nil {
-			return fmt.Errorf("writing report: %w", err)
-		}
-		defer f.Close()
-		w = f
-	} else if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
-		color = !o.noColor && os.Getenv("NO_COLOR") == ""
-	}
-	switch out.format {
-	case "json":
-		return report.WriteJSON(w, rep)
-	case "sarif":
-		return report.WriteSARIF(w, rep)
-	case "html":
-		return report.WriteHTML(w, rep)
-	case "junit":
-		return report.WriteJUnit(w, rep)
-	case "github":
-		return report.WriteGitHub(w, rep)
-	}
-	return report.WriteText(w, rep, report.TextOptions{Color: color, Quiet: o.quiet})
+	return o.reportFlags.finish(cmd, rep, outs, failOn, nil)
 }
 
 // dependencyQueries lists the packages the dependency files declare, with
