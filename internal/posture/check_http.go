@@ -109,23 +109,15 @@ func webFetch(ctx context.Context, s *Session, rawURL string) (*webExchange, err
 		},
 		TLSClientConfig: &tls.Config{ServerName: s.Domain, InsecureSkipVerify: true,
 			MinVersion: tls.VersionTLS10, CipherSuites: allGoSuites()},
-		TLSHandshakeTimeout:    s.Opts.Timeout,
-		ResponseHeaderTimeout:  s.Opts.Timeout,
-		DisableKeepAlives:      true,
-		DisableCompression:     true,
-		MaxResponseHeaderBytes: maxBody,
+		TLSHandshakeTimeout: s.Opts.Timeout,
+		DisableCompression:  true,
 	}
 	defer tr.CloseIdleConnections()
-	client := &http.Client{
-		Transport:     tr,
-		Timeout:       2 * s.Opts.Timeout,
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
+	client := s.httpClient(tr)
+	req, err := newGet(ctx, rawURL)
 	if err != nil {
 		return nil, fmt.Errorf("request %s: %w", rawURL, err)
 	}
-	req.Header.Set("User-Agent", "fastapi-audit-posture")
 	start := time.Now()
 	resp, err := client.Do(req)
 	if err != nil {
@@ -139,6 +131,30 @@ func webFetch(ctx context.Context, s *Session, rawURL string) (*webExchange, err
 	}
 	x.body = strings.ToValidUTF8(string(body), "?")
 	return x, nil
+}
+
+// httpClient sends one request at a time through tr (the caller's dialing
+// and TLS): no connection kept, response headers bounded in time and size,
+// the whole exchange within twice the session's timeout, no redirect
+// followed (the checks read them).
+func (s *Session) httpClient(tr *http.Transport) *http.Client {
+	tr.DisableKeepAlives = true
+	tr.ResponseHeaderTimeout = s.Opts.Timeout
+	tr.MaxResponseHeaderBytes = maxBody
+	return &http.Client{
+		Transport:     tr,
+		Timeout:       2 * s.Opts.Timeout,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
+}
+
+// newGet is a GET request of the posture checks.
+func newGet(ctx context.Context, rawURL string) (*http.Request, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
+	if err == nil {
+		req.Header.Set("User-Agent", "fastapi-audit posture")
+	}
+	return req, err
 }
 
 // exchange is the finding's evidence for a web exchange.

@@ -229,22 +229,14 @@ func fetchMTASTSPolicy(ctx context.Context, s *Session, host, policyURL string) 
 			}
 			return c, nil
 		},
-		DisableKeepAlives:      true,
-		ResponseHeaderTimeout:  s.Opts.Timeout,
-		MaxResponseHeaderBytes: maxBody,
 	}
 	defer tr.CloseIdleConnections()
-	client := &http.Client{
-		Transport:     tr,
-		Timeout:       2 * s.Opts.Timeout,
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, policyURL, nil)
+	client := s.httpClient(tr)
+	req, err := newGet(ctx, policyURL)
 	if err != nil {
 		s.Diag("mta-sts", "policy URL %s: %v", policyURL, err)
 		return "", nil, false
 	}
-	req.Header.Set("User-Agent", "fastapi-audit posture")
 	ev = []string{"GET " + policyURL}
 	resp, err := client.Do(req)
 	if err != nil {
