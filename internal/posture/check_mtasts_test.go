@@ -3,7 +3,6 @@ package posture
 import (
 	"crypto/x509"
 	"fmt"
-	"net"
 	"net/http"
 	"strings"
 	"testing"
@@ -42,7 +41,7 @@ func TestMTASTSCheck(t *testing.T) {
 			want: []string{"FA966 has max_age 3600 seconds, under a day|low"}},
 		{name: "untrusted-certificate", zone: good, rules: rules, opts: Options{RootCAs: x509.NewCertPool()},
 			want: []string{"FA966 is served with a certificate that does not verify for mta-sts.example.test|medium"}},
-		{name: "unreachable", zone: good, rules: rules, opts: Options{HTTPSPort: emailClosedPort(t)},
+		{name: "unreachable", zone: good, rules: rules, opts: Options{HTTPSPort: webClosedPort(t)},
 			want: []string{"FA966 cannot be fetched (|medium"}},
 		{name: "policy-host-missing", zone: good.with("mtasts", "_mta-sts TXT \"v=STSv1; id=20240101\"\n"), rules: rules,
 			want: []string{"FA966 cannot be fetched ("}},
@@ -74,16 +73,4 @@ func TestMTASTSNoMXDiagnostic(t *testing.T) {
 	if len(res.Findings) != 0 || len(res.Diagnostics) != 1 || !strings.Contains(res.Diagnostics[0].Message, "receives no mail") {
 		t.Errorf("findings %d, diagnostics %+v", len(res.Findings), res.Diagnostics)
 	}
-}
-
-// emailClosedPort returns a local port nothing listens on.
-func emailClosedPort(t *testing.T) int {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := l.Addr().(*net.TCPAddr).Port
-	l.Close()
-	return port
 }

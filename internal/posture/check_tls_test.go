@@ -347,22 +347,9 @@ func TestTLSAgainstOpenSSL(t *testing.T) {
 // TestTLSSilentServer checks that a server that accepts connections but
 // never answers costs one timeout, not one per probe.
 func TestTLSSilentServer(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = ln.Close() })
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go func() { _, _ = io.Copy(io.Discard, c); _ = c.Close() }()
-		}
-	}()
+	port := webRawListener(t, func(c net.Conn) { _, _ = io.Copy(io.Discard, c); _ = c.Close() })
 	start := time.Now()
-	res, err := Run(context.Background(), webDomain, Options{Resolver: webResolver(t), HTTPSPort: ln.Addr().(*net.TCPAddr).Port,
+	res, err := Run(context.Background(), webDomain, Options{Resolver: webResolver(t), HTTPSPort: port,
 		Timeout: 300 * time.Millisecond, SkipEmail: true, RootCAs: x509.NewCertPool(), Enabled: func(id string) bool { return strings.HasPrefix(id, "FA95") && id <= "FA956" }})
 	if err != nil {
 		t.Fatal(err)

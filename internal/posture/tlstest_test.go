@@ -274,6 +274,41 @@ func webDump(t testing.TB, res *Result) {
 // otherwise; an SSLv2 CLIENT-HELLO gets ssl2 (nil: the connection closes).
 func webRawServer(t testing.TB, choose func(vers uint16, suites []uint16) (uint16, uint16, bool), ssl2 []byte) int {
 	t.Helper()
+	return webRawListener(t, func(c net.Conn) {
+		defer c.Close()
+		_ = c.SetDeadline(time.Now().Add(5 * time.Second))
+		hdr := make([]byte, 5)
+		if _, err := io.ReadFull(c, hdr[:2]); err != nil {
+			return
+		}
+		if hdr[0]&0x80 != 0 { // SSLv2
+			if ssl2 != nil {
+				_, _ = c.Write(ssl2)
+			}
+			return
+		}
+		if _, err := io.ReadFull(c, hdr[2:]); err != nil {
+			return
+		}
+		body := make([]byte, binary.BigEndian.Uint16(hdr[3:]))
+		if _, err := io.ReadFull(c, body); err != nil {
+			return
+		}
+		vers, suites, ok := webParseClientHello(body)
+		if ok {
+			if v, s, yes := choose(vers, suites); yes {
+				_, _ = c.Write(webServerHello(v, s, nil))
+				return
+			}
+		}
+		_, _ = c.Write([]byte{21, 3, 1, 0, 2, 2, 40})
+	})
+}
+
+// webRawListener listens on 127.0.0.1, hands each connection to serve on a
+// goroutine of its own, and returns the port.
+func webRawListener(t testing.TB, serve func(c net.Conn)) int {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -285,35 +320,7 @@ func webRawServer(t testing.TB, choose func(vers uint16, suites []uint16) (uint1
 			if err != nil {
 				return
 			}
-			go func(c net.Conn) {
-				defer c.Close()
-				_ = c.SetDeadline(time.Now().Add(5 * time.Second))
-				hdr := make([]byte, 5)
-				if _, err := io.ReadFull(c, hdr[:2]); err != nil {
-					return
-				}
-				if hdr[0]&0x80 != 0 { // SSLv2
-					if ssl2 != nil {
-						_, _ = c.Write(ssl2)
-					}
-					return
-				}
-				if _, err := io.ReadFull(c, hdr[2:]); err != nil {
-					return
-				}
-				body := make([]byte, binary.BigEndian.Uint16(hdr[3:]))
-				if _, err := io.ReadFull(c, body); err != nil {
-					return
-				}
-				vers, suites, ok := webParseClientHello(body)
-				if ok {
-					if v, s, yes := choose(vers, suites); yes {
-						_, _ = c.Write(webServerHello(v, s, nil))
-						return
-					}
-				}
-				_, _ = c.Write([]byte{21, 3, 1, 0, 2, 2, 40})
-			}(c)
+			go serve(c)
 		}
 	}()
 	return ln.Addr().(*net.TCPAddr).Port
