@@ -264,30 +264,18 @@ func (p *Pass) ReportFlow(fl *taint.Flow, format string, args ...any) *finding.F
 func Run(rs []*Rule, model *fastapi.Model, files []source.File, opts Options) []*finding.Finding {
 	ix := model.Prog.Index()
 	sh := &shared{}
-	var static, tainted []*Rule
-	for _, r := range rs {
-		switch {
-		case r.Live():
-		case usesTaint(r):
-			tainted = append(tainted, r)
-		default:
-			static = append(static, r)
-		}
-	}
-	jobs := make([]func() []*finding.Finding, 0, len(static)+len(tainted)+1)
 	// A rule that panics: reported through Diagnose when set, else the
 	// panic is raised again in the caller's goroutine once the others end.
 	var panicked string
 	var panicOnce sync.Once
-	timed := func(name string, f func() []*finding.Finding) func() []*finding.Finding {
-		return func() (out []*finding.Finding) {
+	guarded := func(name string, f func()) func() {
+		return func() {
 			if opts.Took != nil {
 				start := time.Now()
 				defer func() { opts.Took(name, time.Since(start)) }()
 			}
 			defer func() {
 				if v := recover(); v != nil {
-					out = nil
 					if opts.Diagnose != nil {
 						opts.Diagnose(crashed(name, v))
 						return
@@ -295,21 +283,31 @@ func Run(rs []*Rule, model *fastapi.Model, files []source.File, opts Options) []
 					panicOnce.Do(func() { panicked = fmt.Sprintf("%s: %v\n%s", name, v, debug.Stack()) })
 				}
 			}()
-			return f()
+			f()
+		}
+	}
+	// Jobs: the taint analysis, then the other rules, then those reading
+	// its flows. Each rule's findings go to its place in rs.
+	found := make([][]*finding.Finding, len(rs))
+	var jobs, tainted []func()
+	for i, r := range rs {
+		if r.Live() {
+			continue
+		}
+		job := guarded(r.ID, func() {
+			p := &Pass{Rule: r, Model: model, Prog: model.Prog, Index: ix, Files: files, Options: opts, shared: sh}
+			r.Check(p)
+			found[i] = p.findings
+		})
+		if usesTaint(r) {
+			tainted = append(tainted, job)
+		} else {
+			jobs = append(jobs, job)
 		}
 	}
 	if len(tainted) > 0 {
-		jobs = append(jobs, timed("taint", func() []*finding.Finding { sh.runTaint(model, opts); return nil }))
+		jobs = append([]func(){guarded("taint", func() { sh.runTaint(model, opts) })}, append(jobs, tainted...)...)
 	}
-	order := append(static, tainted...)
-	for _, r := range order {
-		jobs = append(jobs, timed(r.ID, func() []*finding.Finding {
-			p := &Pass{Rule: r, Model: model, Prog: model.Prog, Index: ix, Files: files, Options: opts, shared: sh}
-			r.Check(p)
-			return p.findings
-		}))
-	}
-	results := make([][]*finding.Finding, len(jobs))
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	for w := min(runtime.GOMAXPROCS(0), len(jobs)); w > 0; w-- {
@@ -321,7 +319,7 @@ func Run(rs []*Rule, model *fastapi.Model, files []source.File, opts Options) []
 				if i >= len(jobs) || opts.Context != nil && opts.Context.Err() != nil {
 					return
 				}
-				results[i] = jobs[i]()
+				jobs[i]()
 			}
 		}()
 	}
@@ -329,14 +327,9 @@ func Run(rs []*Rule, model *fastapi.Model, files []source.File, opts Options) []
 	if panicked != "" {
 		panic(panicked)
 	}
-	// Findings in the order of rs, as when the rules ran one by one.
-	byRule := map[*Rule][]*finding.Finding{}
-	for i, r := range order {
-		byRule[r] = results[len(jobs)-len(order)+i]
-	}
 	var all []*finding.Finding
-	for _, r := range rs {
-		all = append(all, byRule[r]...)
+	for _, fs := range found {
+		all = append(all, fs...)
 	}
 	sort.SliceStable(all, func(i, j int) bool {
 		a, b := all[i].Location, all[j].Location
