@@ -8,18 +8,17 @@ import (
 	"fmt"
 	"path"
 	"regexp"
-	"runtime"
 	"runtime/debug"
 	"sort"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/fastapi-audit/fastapi-audit/internal/deps/manifest"
 	"github.com/fastapi-audit/fastapi-audit/internal/deps/osv"
 	"github.com/fastapi-audit/fastapi-audit/internal/fastapi"
 	"github.com/fastapi-audit/fastapi-audit/internal/finding"
+	"github.com/fastapi-audit/fastapi-audit/internal/parallel"
 	"github.com/fastapi-audit/fastapi-audit/internal/python/semantic"
 	"github.com/fastapi-audit/fastapi-audit/internal/python/syntax"
 	"github.com/fastapi-audit/fastapi-audit/internal/source"
@@ -308,22 +307,7 @@ func Run(rs []*Rule, model *fastapi.Model, files []source.File, opts Options) []
 	if len(tainted) > 0 {
 		jobs = append([]func(){guarded("taint", func() { sh.runTaint(model, opts) })}, append(jobs, tainted...)...)
 	}
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for w := min(runtime.GOMAXPROCS(0), len(jobs)); w > 0; w-- {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				i := int(next.Add(1) - 1)
-				if i >= len(jobs) || opts.Context != nil && opts.Context.Err() != nil {
-					return
-				}
-				jobs[i]()
-			}
-		}()
-	}
-	wg.Wait()
+	parallel.For(len(jobs), 0, func() bool { return opts.Context != nil && opts.Context.Err() != nil }, func(i int) { jobs[i]() })
 	if panicked != "" {
 		panic(panicked)
 	}

@@ -6,10 +6,9 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"runtime"
-	"sync"
 	"sync/atomic"
 
+	"github.com/fastapi-audit/fastapi-audit/internal/parallel"
 	"github.com/fastapi-audit/fastapi-audit/internal/python/syntax"
 )
 
@@ -22,7 +21,8 @@ type Parsed struct {
 }
 
 // ParseAll reads and parses the Python files among files on jobs goroutines
-// (all cores when jobs < 1). The result is in the order of files.
+// (GOMAXPROCS, all cores by default, when jobs < 1). The result is in the
+// order of files.
 func ParseAll(files []File, jobs int, maxSize int64) []*Parsed {
 	return ParseAllProgress(files, jobs, maxSize, nil)
 }
@@ -45,30 +45,15 @@ func ParseAllContext(ctx context.Context, files []File, jobs int, maxSize int64,
 			py = append(py, f)
 		}
 	}
-	if jobs < 1 {
-		jobs = runtime.NumCPU()
-	}
 	opts := &syntax.Options{MaxFileSize: int(maxSize)}
 	out := make([]*Parsed, len(py))
-	var next, done atomic.Int64
-	var wg sync.WaitGroup
-	for w := 0; w < min(jobs, len(py)); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				i := int(next.Add(1) - 1)
-				if i >= len(py) || ctx.Err() != nil {
-					return
-				}
-				out[i] = parseOne(py[i], opts)
-				if progress != nil {
-					progress(int(done.Add(1)), len(py))
-				}
-			}
-		}()
-	}
-	wg.Wait()
+	var done atomic.Int64
+	parallel.For(len(py), jobs, func() bool { return ctx.Err() != nil }, func(i int) {
+		out[i] = parseOne(py[i], opts)
+		if progress != nil {
+			progress(int(done.Add(1)), len(py))
+		}
+	})
 	if err := context.Cause(ctx); err != nil {
 		return out, fmt.Errorf("parsing stopped after %d of %d Python files: %w", done.Load(), len(py), err)
 	}

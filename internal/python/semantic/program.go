@@ -8,12 +8,11 @@ package semantic
 import (
 	"path"
 	"path/filepath"
-	"runtime"
 	"sort"
 	"strings"
 	"sync"
-	"sync/atomic"
 
+	"github.com/fastapi-audit/fastapi-audit/internal/parallel"
 	"github.com/fastapi-audit/fastapi-audit/internal/python/syntax"
 )
 
@@ -143,22 +142,13 @@ func New(files []Input) *Program {
 	// tables are then filled in module order, so that the first
 	// definition of a qualified name wins as when binding one by one.
 	binders := make([]*binder, len(p.Modules))
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for w := min(runtime.GOMAXPROCS(0), len(p.Modules)); w > 0; w-- {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := int(next.Add(1) - 1); i < len(p.Modules); i = int(next.Add(1) - 1) {
-				m := p.Modules[i]
-				b := &binder{p: p, m: m, classes: map[string]*Class{}}
-				m.Scope = newScope(ModuleScope, nil, m, nil, m.Name)
-				b.stmts(m.Scope, m.File.Body)
-				binders[i] = b
-			}
-		}()
-	}
-	wg.Wait()
+	parallel.For(len(p.Modules), 0, nil, func(i int) {
+		m := p.Modules[i]
+		b := &binder{p: p, m: m, classes: map[string]*Class{}}
+		m.Scope = newScope(ModuleScope, nil, m, nil, m.Name)
+		b.stmts(m.Scope, m.File.Body)
+		binders[i] = b
+	})
 	var stars []starImport
 	for i, m := range p.Modules {
 		for _, f := range m.Funcs {
