@@ -178,7 +178,7 @@ func runProbe(cmd *cobra.Command, target string, o *probeFlags) error {
 	rep.Findings = append(res.Findings, static...)
 	rep.Diagnostics = res.Diagnostics
 	if proj != nil {
-		rep.Routes = report.Routes(proj.model)
+		rep.Routes = proj.routes()
 	}
 	rep.Stats = report.Stats{Seconds: time.Since(start).Seconds(), Rules: len(rep.Rules), Requests: res.Requests}
 	// A static finding the probe could not confirm does not fail the run.
@@ -201,7 +201,7 @@ var pathParamRE = regexp.MustCompile(`\{([^{}:]+)(?::[^{}]*)?\}`)
 // sourceTargets turns the static route inventory into operations to probe.
 func sourceTargets(p *project) []*openapi.Operation {
 	var out []*openapi.Operation
-	for _, r := range report.Routes(p.model) {
+	for _, r := range p.routes() {
 		op := &openapi.Operation{Method: r.Method, Path: pathParamRE.ReplaceAllString(r.Path, "{$1}")}
 		for _, m := range pathParamRE.FindAllStringSubmatch(r.Path, -1) {
 			op.Params = append(op.Params, &openapi.Param{Name: m[1], In: "path", Required: true})
@@ -229,7 +229,7 @@ func confirmStatic(p *project, res *probe.Result, sel config.Selector) []*findin
 		rs = append(rs, rules.Get(id))
 	}
 	static := rules.Run(rs, p.model, p.files, rules.Options{})
-	routes := report.Routes(p.model)
+	routes := p.routes()
 	live := map[string][]*finding.Finding{}
 	for _, f := range res.Findings {
 		live[f.RuleID] = append(live[f.RuleID], f)

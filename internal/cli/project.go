@@ -6,6 +6,7 @@ import (
 
 	"github.com/fastapi-audit/fastapi-audit/internal/fastapi"
 	"github.com/fastapi-audit/fastapi-audit/internal/python/semantic"
+	"github.com/fastapi-audit/fastapi-audit/internal/report"
 	"github.com/fastapi-audit/fastapi-audit/internal/source"
 )
 
@@ -16,6 +17,15 @@ type project struct {
 	parsed []*source.Parsed
 	prog   *semantic.Program
 	model  *fastapi.Model
+	inv    []report.Route // the route inventory, once computed
+}
+
+// routes returns the project's route inventory, computed once.
+func (p *project) routes() []report.Route {
+	if p.inv == nil {
+		p.inv = report.Routes(p.model)
+	}
+	return p.inv
 }
 
 // loadOptions are the settings shared by the commands that read source.

@@ -38,7 +38,7 @@ reported as a diagnostic on stderr.`,
 			if err != nil {
 				return err
 			}
-			rows := report.Routes(p.model)
+			rows := p.routes()
 			for _, d := range p.model.Diagnostics {
 				pos := d.Module.File.Position(d.Node.Pos())
 				fmt.Fprintf(cmd.ErrOrStderr(), "%s:%d:%d: %s\n", d.Module.Path, pos.Line, pos.Column, d.Msg)

@@ -302,7 +302,7 @@ func runScan(cmd *cobra.Command, paths []string, o *scanFlags) error {
 		}
 		rep.Findings = append(rep.Findings, f)
 	}
-	rep.Routes = report.Routes(p.model)
+	rep.Routes = p.routes()
 	lines := 0
 	for _, f := range p.parsed {
 		lines += f.Syntax.LineCount()
