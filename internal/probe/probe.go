@@ -71,11 +71,7 @@ var checks []*Check
 
 // register adds a check; check files call it from init.
 func register(c *Check) {
-	for _, id := range c.Rules {
-		if rules.Get(id) == nil {
-			panic(fmt.Sprintf("check %s reports unknown rule %s", c.Name, id))
-		}
-	}
+	rules.MustKnow("probe check "+c.Name, c.Rules)
 	checks = append(checks, c)
 }
 

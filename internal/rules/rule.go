@@ -70,6 +70,17 @@ func Register(r *Rule) {
 
 var idRE = regexp.MustCompile(`^FA\d{3}$`)
 
+// MustKnow panics unless every id names a registered rule: the probe's and
+// the posture's check files declare the rules they report from init, and a
+// typo must stop the program at start, not lose findings.
+func MustKnow(check string, ids []string) {
+	for _, id := range ids {
+		if Get(id) == nil {
+			panic(fmt.Sprintf("%s reports unknown rule %s", check, id))
+		}
+	}
+}
+
 // All returns the rules in id order.
 func All() []*Rule {
 	out := make([]*Rule, 0, len(registry))

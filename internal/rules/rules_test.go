@@ -237,3 +237,13 @@ func TestPanickingRule(t *testing.T) {
 	}()
 	scanDir(t, dir, []*Rule{boom}, Options{})
 }
+
+func TestMustKnow(t *testing.T) {
+	MustKnow("posture check x", []string{"FA101", "FA404"})
+	defer func() {
+		if v := recover(); v == nil || !strings.Contains(fmt.Sprint(v), "probe check typo reports unknown rule FA000") {
+			t.Errorf("recovered %v", v)
+		}
+	}()
+	MustKnow("probe check typo", []string{"FA101", "FA000"})
+}
