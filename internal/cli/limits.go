@@ -43,7 +43,11 @@ var errStopped = errors.New("scan stopped")
 type scanGuard struct {
 	ctx    context.Context
 	cancel context.CancelCauseFunc
-	limit  uint64 // --max-memory in bytes; 0 for none
+	limit  uint64 // --max-memory in bytes, or the default ceiling; 0 for none
+	// byDefault is true when limit is the default ceiling rather than
+	// --max-memory: the collector's own tuning (gcpolicy) then runs,
+	// capped at the ceiling.
+	byDefault bool
 	stderr io.Writer
 	exit   func(code int) // ends the process on a hard stop
 
@@ -56,15 +60,16 @@ type scanGuard struct {
 }
 
 // newScanGuard starts the timer and the memory watchdog of a scan; it
-// returns nil when neither limit is set.
-func newScanGuard(parent context.Context, timeout time.Duration, maxMemory uint64, stderr io.Writer) *scanGuard {
+// returns nil when neither limit is set. byDefault says maxMemory is the
+// default ceiling, not --max-memory.
+func newScanGuard(parent context.Context, timeout time.Duration, maxMemory uint64, byDefault bool, stderr io.Writer) *scanGuard {
 	if timeout <= 0 && maxMemory == 0 {
 		return nil
 	}
 	if parent == nil {
 		parent = context.Background()
 	}
-	g := &scanGuard{limit: maxMemory, stderr: stderr, exit: os.Exit, stage: "starting", done: make(chan struct{})}
+	g := &scanGuard{limit: maxMemory, byDefault: byDefault, stderr: stderr, exit: os.Exit, stage: "starting", done: make(chan struct{})}
 	g.ctx, g.cancel = context.WithCancelCause(parent)
 	if timeout > 0 {
 		t := time.AfterFunc(timeout, func() {
@@ -72,7 +77,12 @@ func newScanGuard(parent context.Context, timeout time.Duration, maxMemory uint6
 		})
 		go func() { <-g.done; t.Stop() }()
 	}
-	if maxMemory > 0 {
+	switch {
+	case maxMemory > 0 && byDefault:
+		// gcpolicy tunes the collector under the ceiling; the watchdog
+		// stops the scan when the live heap is over it.
+		go g.watch()
+	case maxMemory > 0:
 		// The runtime collects harder as the limit nears; the watchdog
 		// stops the scan when the live heap itself is over it. A first
 		// collection now makes the live-heap figure current.
@@ -102,7 +112,11 @@ var liveHeap = gcpolicy.LiveHeap
 // checkMemory stops the scan when the live heap is over the limit.
 func (g *scanGuard) checkMemory() {
 	if live := liveHeap(); live > g.limit {
-		g.cancel(fmt.Errorf("%w by --max-memory %s (live heap %s)", errStopped, formatBytes(g.limit), formatBytes(live)))
+		by := "--max-memory " + formatBytes(g.limit)
+		if g.byDefault {
+			by = "the default memory ceiling of " + formatBytes(g.limit) + " (three quarters of this machine's memory; --max-memory sets another)"
+		}
+		g.cancel(fmt.Errorf("%w by %s (live heap %s)", errStopped, by, formatBytes(live)))
 	}
 }
 
@@ -188,7 +202,7 @@ func (g *scanGuard) close() {
 	g.stopOnce.Do(func() {
 		close(g.done)
 		g.cancel(nil)
-		if g.limit > 0 {
+		if g.limit > 0 && !g.byDefault {
 			debug.SetMemoryLimit(g.prevMem)
 		}
 	})
@@ -235,4 +249,50 @@ func formatBytes(n uint64) string {
 		return fmt.Sprintf("%d bytes", n)
 	}
 	return strings.TrimSuffix(strings.TrimSuffix(fmt.Sprintf("%.1f", v), "0"), ".") + " " + units[u]
+}
+
+// defaultMemoryCeiling is the memory a scan may use without --max-memory:
+// three quarters of the machine's memory, or of the control group's limit
+// when that is lower (a container), and 4 GiB where neither can be read.
+func defaultMemoryCeiling() uint64 {
+	total := machineMemory()
+	if total == 0 {
+		return 4 << 30
+	}
+	return total / 4 * 3
+}
+
+// machineMemory is the memory this process may use: the lower of the
+// machine's memory (/proc/meminfo) and the cgroup limit, 0 when unknown.
+func machineMemory() uint64 {
+	var total uint64
+	if b, err := readSmall("/proc/meminfo"); err == nil {
+		for _, line := range strings.Split(string(b), "\n") {
+			if rest, ok := strings.CutPrefix(line, "MemTotal:"); ok {
+				if kb, err := strconv.ParseUint(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 10, 64); err == nil {
+					total = kb << 10
+				}
+			}
+		}
+	}
+	for _, p := range []string{"/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"} {
+		b, err := readSmall(p)
+		if err != nil {
+			continue
+		}
+		if n, err := strconv.ParseUint(strings.TrimSpace(string(b)), 10, 64); err == nil && n > 0 && (total == 0 || n < total) {
+			total = n
+		}
+	}
+	return total
+}
+
+// readSmall reads at most 64 KiB of a system file.
+func readSmall(p string) ([]byte, error) {
+	f, err := os.Open(p)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(io.LimitReader(f, 64<<10))
 }

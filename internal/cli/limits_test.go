@@ -73,7 +73,7 @@ func TestScanGuardHardStop(t *testing.T) {
 	var mu sync.Mutex
 	var stderr bytes.Buffer
 	exited := make(chan int, 1)
-	g := newScanGuard(context.Background(), 10*time.Millisecond, 0, writerFunc(func(p []byte) (int, error) {
+	g := newScanGuard(context.Background(), 10*time.Millisecond, 0, false, writerFunc(func(p []byte) (int, error) {
 		mu.Lock()
 		defer mu.Unlock()
 		return stderr.Write(p)

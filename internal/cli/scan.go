@@ -26,6 +26,8 @@ import (
 type scanFlags struct {
 	reportFlags
 	configPath    string
+	noConfig      bool          // --no-config: read no settings file
+	trace         settingsTrace // where the settings came from
 	baseline      string
 	writeBaseline string
 	load          loadOptions
@@ -63,6 +65,7 @@ Exit codes: 0 no finding at or above --fail-on; 1 findings at or above
 	f := cmd.Flags()
 	o.reportFlags.register(f, "FA1,FA601")
 	f.StringVar(&o.configPath, "config", "", "settings file (default: .fastapi-audit.toml or [tool.fastapi-audit] in pyproject.toml)")
+	f.BoolVar(&o.noConfig, "no-config", false, "read no settings file (a settings file found in the scanned tree may otherwise configure the analysis)")
 	f.StringVar(&o.baseline, "baseline", "", "mark findings recorded in this baseline file as suppressed")
 	f.StringVar(&o.writeBaseline, "write-baseline", "", "record the current findings in a baseline file")
 	f.StringSliceVar(&o.load.exclude, "exclude", nil, "glob of paths to skip (repeatable)")
@@ -77,82 +80,6 @@ Exit codes: 0 no finding at or above --fail-on; 1 findings at or above
 	f.DurationVar(&o.timeout, "timeout", 0, "stop the scan after this long (e.g. 90s, 5m) with exit 3 and no report (default: no limit)")
 	f.StringVar(&o.maxMemory, "max-memory", "", "stop the scan with exit 3 and no report when its live heap is over this size (e.g. 512MiB, 1GiB; default: no limit)")
 	return cmd
-}
-
-// applyConfig fills the settings not given as flags from the settings file.
-func applyConfig(cmd *cobra.Command, o *scanFlags, paths []string) (*config.Config, error) {
-	path := o.configPath
-	if path == "" {
-		start := "."
-		if len(paths) > 0 {
-			if info, err := os.Stat(paths[0]); err == nil && info.IsDir() {
-				start = paths[0]
-			}
-		}
-		found, err := config.Find(start)
-		if err != nil {
-			return &config.Config{}, nil
-		}
-		path = found
-	}
-	c, err := config.Load(path)
-	if err != nil {
-		return nil, usageErrorf("%v", err)
-	}
-	set := cmd.Flags().Changed
-	if !set("format") && len(c.Format) > 0 {
-		o.formats = c.Format
-	}
-	if !set("output") && c.Output != "" {
-		o.output = c.Output
-	}
-	if !set("fail-on") && c.FailOn != "" {
-		o.failOn = c.FailOn
-	}
-	if !set("select") && len(c.Select) > 0 {
-		o.selectIDs = c.Select
-	}
-	if !set("ignore") && len(c.Ignore) > 0 {
-		o.ignoreIDs = c.Ignore
-	}
-	if !set("exclude") {
-		o.load.exclude = append(o.load.exclude, c.Exclude...)
-	}
-	if !set("auth-dependency") {
-		o.load.authDeps = append(o.load.authDeps, c.AuthDependencies...)
-	}
-	if !set("public-route") {
-		o.publicRoutes = append(o.publicRoutes, c.PublicRoutes...)
-	}
-	if !set("advisories") && c.Advisories != "" {
-		o.advisories = c.Advisories
-	}
-	if !set("baseline") && c.Baseline != "" {
-		o.baseline = c.Baseline
-	}
-	if !set("jobs") && c.Jobs > 0 {
-		o.load.jobs = c.Jobs
-	}
-	if !set("quiet") && c.Quiet {
-		o.quiet = true
-	}
-	if !set("no-color") && c.NoColor {
-		o.noColor = true
-	}
-	if !set("max-file-size") && c.MaxFileSize != 0 {
-		o.load.maxFileSize = c.MaxFileSize
-	}
-	if !set("timeout") && c.Timeout != "" {
-		d, err := time.ParseDuration(c.Timeout)
-		if err != nil || d < 0 {
-			return nil, usageErrorf("%s: timeout %q: want a duration such as 90s or 5m", c.Path, c.Timeout)
-		}
-		o.timeout = d
-	}
-	if !set("max-memory") && c.MaxMemory != "" {
-		o.maxMemory = c.MaxMemory
-	}
-	return c, nil
 }
 
 // runScanFiles scans the project at root for context and reports only the
@@ -192,8 +119,8 @@ func runScan(cmd *cobra.Command, paths []string, o *scanFlags) error {
 			return usageErrorf("%v", err)
 		}
 	}
-	if o.load.jobs < 0 {
-		return usageErrorf("--jobs %d: want a positive number of workers", o.load.jobs)
+	if o.load.jobs < 0 || o.load.jobs > maxJobs {
+		return usageErrorf("--jobs %d: want 1 to %d workers", o.load.jobs, maxJobs)
 	}
 	if o.load.jobs > 0 {
 		// Every parallel stage (parsing, binding, the rules, the
@@ -209,10 +136,17 @@ func runScan(cmd *cobra.Command, paths []string, o *scanFlags) error {
 	if o.timeout < 0 {
 		return usageErrorf("--timeout %v: want a positive duration", o.timeout)
 	}
-	guard := newScanGuard(cmd.Context(), o.timeout, maxMemory, cmd.ErrOrStderr())
+	// Without --max-memory (or GOMEMLIMIT, which the user tunes by hand)
+	// the scan still runs under a ceiling: a hostile tree must end in
+	// exit 3 with a message, not in the kernel's out-of-memory killer.
+	byDefault := maxMemory == 0 && os.Getenv("GOMEMLIMIT") == ""
+	if byDefault {
+		maxMemory = defaultMemoryCeiling()
+	}
+	guard := newScanGuard(cmd.Context(), o.timeout, maxMemory, byDefault, cmd.ErrOrStderr())
 	defer guard.close()
-	if maxMemory == 0 {
-		defer gcpolicy.Follow()()
+	if maxMemory == 0 || byDefault {
+		defer gcpolicy.FollowUnder(maxMemory)()
 	}
 	o.load.guard = guard
 
@@ -284,8 +218,10 @@ func runScan(cmd *cobra.Command, paths []string, o *scanFlags) error {
 	}
 	supp, suppDiags := suppressions(p)
 	rep.Diagnostics = append(rep.Diagnostics, suppDiags...)
+	dropped := map[string]int{} // findings dropped by each per-file glob
 	for _, f := range all {
-		if !sel.EnabledIn(f.RuleID, f.Location.File) {
+		if glob, ok := sel.DroppedBy(f.RuleID, f.Location.File); ok {
+			dropped[glob]++
 			continue
 		}
 		if o.onlyFiles != nil && !o.onlyFiles[f.Location.File] {
@@ -302,6 +238,8 @@ func runScan(cmd *cobra.Command, paths []string, o *scanFlags) error {
 		}
 		rep.Findings = append(rep.Findings, f)
 	}
+	rep.Settings = settingsAccount(&o.trace, sel, dropped, rep.Findings)
+	rep.Diagnostics = append(rep.Diagnostics, o.trace.refused...)
 	rep.Routes = p.routes()
 	lines := 0
 	for _, f := range p.parsed {

@@ -2,6 +2,8 @@ package config
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/bmatcuk/doublestar/v4"
@@ -62,13 +64,25 @@ func (s Selector) Enabled(id string) bool {
 // EnabledIn reports whether a rule's findings in a file (slash path
 // relative to the scan root) are kept.
 func (s Selector) EnabledIn(id, file string) bool {
-	for glob, ids := range s.PerFile {
-		if ok, _ := doublestar.Match(glob, file); ok && matchesAny(id, ids) {
-			return false
+	_, dropped := s.DroppedBy(id, file)
+	return !dropped
+}
+
+// DroppedBy returns the per-file glob that drops a rule's findings in a
+// file (slash path relative to the scan root), the first in glob order
+// when several do.
+func (s Selector) DroppedBy(id, file string) (glob string, dropped bool) {
+	for _, g := range slices.Sorted(maps.Keys(s.PerFile)) {
+		ids := s.PerFile[g]
+		if !matchesAny(id, ids) {
+			continue
 		}
-		if ok, _ := doublestar.Match(strings.TrimSuffix(glob, "/")+"/**", file); ok && matchesAny(id, ids) {
-			return false
+		if ok, _ := doublestar.Match(g, file); ok {
+			return g, true
+		}
+		if ok, _ := doublestar.Match(strings.TrimSuffix(g, "/")+"/**", file); ok {
+			return g, true
 		}
 	}
-	return true
+	return "", false
 }

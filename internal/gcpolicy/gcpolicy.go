@@ -70,14 +70,20 @@ func readMetric(name string) uint64 {
 // set Follow does nothing, with GOGC set it only follows the live heap.
 // The settings are the process's: concurrent callers (scans run by tests)
 // share one tuning, started by the first and ended by the last.
-func Follow() (stop func()) {
+func Follow() (stop func()) { return FollowUnder(0) }
+
+// FollowUnder is Follow with the soft limit never raised above ceiling
+// bytes (0 for no ceiling), so that the collector works harder as a scan
+// nears the memory it may use instead of letting garbage take it. With
+// concurrent callers the first one's ceiling holds.
+func FollowUnder(ceiling uint64) (stop func()) {
 	if os.Getenv("GOMEMLIMIT") != "" {
 		return func() {}
 	}
 	following.mu.Lock()
 	defer following.mu.Unlock()
 	if following.users++; following.users == 1 {
-		following.stop = follow()
+		following.stop = follow(int64(min(ceiling, math.MaxInt64)))
 	}
 	var once sync.Once
 	return func() {
@@ -98,7 +104,7 @@ var following struct {
 	stop  func()
 }
 
-func follow() (stop func()) {
+func follow(ceiling int64) (stop func()) {
 	done := make(chan struct{})
 	var wg sync.WaitGroup
 	wg.Add(1)
@@ -114,6 +120,10 @@ func follow() (stop func()) {
 		tick := time.NewTicker(sampleEvery)
 		defer tick.Stop()
 		limit, growing := prevLimit, ownPercent
+		if ceiling > 0 && ceiling < limit {
+			limit = ceiling
+			debug.SetMemoryLimit(limit)
+		}
 		for {
 			select {
 			case <-done:
@@ -125,6 +135,9 @@ func follow() (stop func()) {
 				}
 				if live := LiveHeap(); live < math.MaxInt64/2 && int64(2*live) > limit {
 					limit = int64(2 * live)
+					if ceiling > 0 {
+						limit = min(limit, ceiling)
+					}
 					debug.SetMemoryLimit(limit)
 				}
 			}

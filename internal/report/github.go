@@ -60,6 +60,9 @@ func WriteGitHub(w io.Writer, r *Report) error {
 		}
 		fmt.Fprintf(&b, "::notice%s::%s\n", props, ghData(d.Kind+": "+d.Message))
 	}
+	if note := SettingsNote(r); note != "" {
+		fmt.Fprintf(&b, "::warning title=fastapi-audit settings::%s\n", ghData(note))
+	}
 	b.WriteString(ghData(Summary(r)) + "\n")
 	_, err := io.WriteString(w, b.String())
 	return err

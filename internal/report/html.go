@@ -263,24 +263,25 @@ func cspHash(s string) string {
 // escaped by html/template for the context it is used in.
 type (
 	htmlPage struct {
-		Title       string
-		CSP         string
-		CSS         template.CSS
-		JS          template.JS
-		Tool        Tool
-		Summary     string
-		Active      int
-		Suppressed  int
-		Totals      []htmlStat
-		Severity    htmlChart
-		Category    htmlChart
-		Routes      []htmlRoute
-		NoAuth      int
-		Findings    []htmlFinding
-		Severities  []htmlCount
-		RuleOptions []htmlOption
-		FileOptions []htmlOption
-		Diagnostics []htmlDiagnostic
+		Title        string
+		CSP          string
+		CSS          template.CSS
+		JS           template.JS
+		Tool         Tool
+		Summary      string
+		SettingsNote string
+		Active       int
+		Suppressed   int
+		Totals       []htmlStat
+		Severity     htmlChart
+		Category     htmlChart
+		Routes       []htmlRoute
+		NoAuth       int
+		Findings     []htmlFinding
+		Severities   []htmlCount
+		RuleOptions  []htmlOption
+		FileOptions  []htmlOption
+		Diagnostics  []htmlDiagnostic
 	}
 	htmlStat struct {
 		Name, Value string
@@ -378,7 +379,7 @@ func buildHTMLPage(r *Report) *htmlPage {
 	}
 	p := &htmlPage{
 		Title: name + " report", CSP: htmlCSP, CSS: template.CSS(htmlCSS), JS: template.JS(htmlJS),
-		Tool: r.Tool, Summary: Summary(r),
+		Tool: r.Tool, Summary: Summary(r), SettingsNote: SettingsNote(r),
 	}
 
 	// Findings, highest severity first, then in report order.
@@ -736,6 +737,9 @@ var htmlTemplate = template.Must(template.New("report").Parse(`<!DOCTYPE html>
 <header>
 <h1>{{.Title}}</h1>
 <p class="muted">{{.Tool.Name}} {{.Tool.Version}} — {{.Summary}}</p>
+{{- if .SettingsNote}}
+<p class="settings"><strong>{{.SettingsNote}}</strong></p>
+{{- end}}
 <nav aria-label="Sections">
 <ul>
 <li><a href="#summary">Summary</a></li>

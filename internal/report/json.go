@@ -29,7 +29,12 @@ func WriteJSON(w io.Writer, r *Report) error {
 	writeArray(jw, "findings", r.Findings)
 	writeArray(jw, "routes", r.Routes)
 	jw.field("diagnostics", diags, false)
-	jw.field("stats", r.Stats, true)
+	if r.Settings.empty() {
+		jw.field("stats", r.Stats, true)
+	} else {
+		jw.field("stats", r.Stats, false)
+		jw.field("settings", r.Settings, true)
+	}
 	jw.raw("}\n")
 	if jw.err != nil {
 		return jw.err

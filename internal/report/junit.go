@@ -128,6 +128,9 @@ func WriteJUnit(w io.Writer, r *Report) error {
 	for _, d := range r.Diagnostics {
 		diags = append(diags, diagLine(d))
 	}
+	if note := SettingsNote(r); note != "" {
+		diags = append(diags, note)
+	}
 	suite.SysErr = strings.Join(diags, "\n")
 	out := junitSuites{Name: r.Tool.Name, Tests: suite.Tests, Failures: suite.Failures, Skipped: suite.Skipped,
 		Time: suite.Time, Suites: []junitSuite{suite}}

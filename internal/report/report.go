@@ -36,6 +36,9 @@ type Report struct {
 	Routes      []Route               `json:"routes"`
 	Diagnostics []*finding.Diagnostic `json:"diagnostics"`
 	Stats       Stats                 `json:"stats"`
+	// Settings says what settings and suppressions took out of the audit;
+	// nil when nothing did.
+	Settings *Settings `json:"settings,omitempty"`
 
 	// Rules are the rules that ran, for SARIF's rule metadata.
 	Rules []*rules.Rule `json:"-"`

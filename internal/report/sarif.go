@@ -58,8 +58,14 @@ type (
 		Precision        string   `json:"precision"`
 	}
 	sarifInvocation struct {
-		ExecutionSuccessful bool                `json:"executionSuccessful"`
-		Notifications       []sarifNotification `json:"toolExecutionNotifications"`
+		ExecutionSuccessful bool                  `json:"executionSuccessful"`
+		Notifications       []sarifNotification   `json:"toolExecutionNotifications"`
+		Properties          *sarifInvocationProps `json:"properties,omitempty"`
+	}
+	// sarifInvocationProps carry what the settings took out of the audit.
+	sarifInvocationProps struct {
+		Settings *Settings `json:"settings"`
+		Note     string    `json:"note"`
 	}
 	sarifNotification struct {
 		Level     string          `json:"level"`
@@ -283,6 +289,9 @@ func WriteSARIF(w io.Writer, r *Report) error {
 			n.Locations = []sarifLocation{location(d.Location, "", "")}
 		}
 		inv.Notifications = append(inv.Notifications, n)
+	}
+	if note := SettingsNote(r); note != "" {
+		inv.Properties = &sarifInvocationProps{Settings: r.Settings, Note: note}
 	}
 	run.Invocations = []sarifInvocation{inv}
 	log := sarifLog{Schema: "https://json.schemastore.org/sarif-2.1.0.json", Version: "2.1.0", Runs: []sarifRun{run}}

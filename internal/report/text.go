@@ -89,6 +89,9 @@ func WriteText(w io.Writer, r *Report, o TextOptions) error {
 		b.WriteByte('\n')
 	}
 	b.WriteString(Summary(r) + "\n")
+	if note := SettingsNote(r); note != "" {
+		b.WriteString(note + "\n")
+	}
 	_, err := io.WriteString(w, b.String())
 	return err
 }
