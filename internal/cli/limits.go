@@ -48,8 +48,8 @@ type scanGuard struct {
 	// --max-memory: the collector's own tuning (gcpolicy) then runs,
 	// capped at the ceiling.
 	byDefault bool
-	stderr io.Writer
-	exit   func(code int) // ends the process on a hard stop
+	stderr    io.Writer
+	exit      func(code int) // ends the process on a hard stop
 
 	mu       sync.Mutex
 	stage    string

@@ -156,7 +156,9 @@ func TestTreeSettingsCannotSteerTheRun(t *testing.T) {
 		Runs []struct {
 			Invocations []struct {
 				Properties struct {
-					Settings struct{ FromTree bool `json:"from_tree"` }
+					Settings struct {
+						FromTree bool `json:"from_tree"`
+					}
 				}
 			}
 		}
