@@ -9,6 +9,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/debug"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -53,6 +54,8 @@ type scanGuard struct {
 
 	mu       sync.Mutex
 	stage    string
+	inFlight func() string // the files the stage is working on, for the message
+	atStop   string        // inFlight's answer when a limit was reached
 	observed bool // a check point saw the stop
 	done     chan struct{}
 	prevMem  int64 // the memory limit in force before the scan
@@ -73,7 +76,7 @@ func newScanGuard(parent context.Context, timeout time.Duration, maxMemory uint6
 	g.ctx, g.cancel = context.WithCancelCause(parent)
 	if timeout > 0 {
 		t := time.AfterFunc(timeout, func() {
-			g.cancel(fmt.Errorf("%w by --timeout %v", errStopped, timeout))
+			g.stop(fmt.Errorf("%w by --timeout %v", errStopped, timeout))
 		})
 		go func() { <-g.done; t.Stop() }()
 	}
@@ -116,7 +119,7 @@ func (g *scanGuard) checkMemory() {
 		if g.byDefault {
 			by = "the default memory ceiling of " + formatBytes(g.limit) + " (three quarters of this machine's memory; --max-memory sets another)"
 		}
-		g.cancel(fmt.Errorf("%w by %s (live heap %s)", errStopped, by, formatBytes(live)))
+		g.stop(fmt.Errorf("%w by %s (live heap %s)", errStopped, by, formatBytes(live)))
 	}
 }
 
@@ -177,9 +180,72 @@ func (g *scanGuard) stoppedDuring(stage string) error {
 	return &exitError{code: ExitNoRun, err: g.message()}
 }
 
+// watching names the files the current stage is working on, for the
+// message of a stop (nil for none).
+func (g *scanGuard) watching(inFlight func() string) {
+	if g == nil {
+		return
+	}
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.inFlight = inFlight
+}
+
+// stop ends the scan for a limit reached, noting the files in work.
+func (g *scanGuard) stop(cause error) {
+	g.mu.Lock()
+	if g.inFlight != nil && g.ctx.Err() == nil {
+		g.atStop = g.inFlight()
+	}
+	g.mu.Unlock()
+	g.cancel(cause)
+}
+
 // message explains the stop; the caller holds g.mu.
 func (g *scanGuard) message() error {
-	return fmt.Errorf("%w while %s; no report was written", context.Cause(g.ctx), g.stage)
+	stage := g.stage
+	files := g.atStop
+	if files == "" && g.inFlight != nil {
+		files = g.inFlight()
+	}
+	if files != "" {
+		stage += " (at " + files + ")"
+	}
+	return fmt.Errorf("%w while %s; no report was written", context.Cause(g.ctx), stage)
+}
+
+// inFlight is the set of files a parallel stage is working on.
+type inFlight struct {
+	mu    sync.Mutex
+	files map[string]int
+}
+
+func newInFlight() *inFlight { return &inFlight{files: map[string]int{}} }
+
+func (f *inFlight) start(name string) {
+	f.mu.Lock()
+	f.files[name]++
+	f.mu.Unlock()
+}
+
+func (f *inFlight) end(name string) {
+	f.mu.Lock()
+	if f.files[name]--; f.files[name] <= 0 {
+		delete(f.files, name)
+	}
+	f.mu.Unlock()
+}
+
+// String lists the files in order, "" for none.
+func (f *inFlight) String() string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	names := make([]string, 0, len(f.files))
+	for n := range f.files {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return strings.Join(names, ", ")
 }
 
 // hardStop ends a scan that did not reach a check point in time.
@@ -250,6 +316,9 @@ func formatBytes(n uint64) string {
 	}
 	return strings.TrimSuffix(strings.TrimSuffix(fmt.Sprintf("%.1f", v), "0"), ".") + " " + units[u]
 }
+
+// memoryCeiling is the default ceiling; a variable for tests.
+var memoryCeiling = defaultMemoryCeiling
 
 // defaultMemoryCeiling is the memory a scan may use without --max-memory:
 // three quarters of the machine's memory, or of the control group's limit

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -62,6 +63,52 @@ func TestScanLimits(t *testing.T) {
 		if code != ExitUsage {
 			t.Errorf("%v: exit %d, want %d: %s", args, code, ExitUsage, errOut)
 		}
+	}
+}
+
+// TestScanDefaultMemoryCeiling runs a scan without --max-memory on a
+// machine whose ceiling is made tiny: it stops with exit 3 and a message
+// naming the default ceiling, the stage and the file being parsed.
+func TestScanDefaultMemoryCeiling(t *testing.T) {
+	if c := defaultMemoryCeiling(); c < 1<<30 {
+		t.Errorf("default ceiling %s on this machine, want at least 1 GiB", formatBytes(c))
+	}
+	dir := t.TempDir()
+	// 60 modules of 100 KB: long enough to parse that the watchdog
+	// (every 100 ms) sees the heap over the ceiling while files are in
+	// work, each short enough to reach the check point between files.
+	var b strings.Builder
+	for i := 0; b.Len() < 100<<10; i++ {
+		fmt.Fprintf(&b, "def handler_%d(a, b):\n    return [a + b * %d for _ in range(a)]\n", i, i)
+	}
+	for i := range 60 {
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("mod%02d.py", i)), []byte(b.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	defer func(d time.Duration) { hardStopGrace = d }(hardStopGrace)
+	hardStopGrace = time.Minute
+	// The ceiling: 16 MiB over what the test process holds now.
+	runtime.GC()
+	ceiling := (liveHeap() + 16<<20) &^ (1<<20 - 1)
+	defer func(f func() uint64) { memoryCeiling = f }(memoryCeiling)
+	memoryCeiling = func() uint64 { return ceiling }
+	out, errOut, code := run(t, "scan", "--format", "json", dir)
+	if code != ExitNoRun {
+		t.Fatalf("exit %d, want %d; stderr %q", code, ExitNoRun, errOut)
+	}
+	for _, want := range []string{"scan stopped by the default memory ceiling of " + formatBytes(ceiling), "while parsing Python files", "(at mod", "no report was written"} {
+		if !strings.Contains(errOut, want) {
+			t.Errorf("stderr %q, want %q", errOut, want)
+		}
+	}
+	if out != "" {
+		t.Errorf("a stopped scan wrote a report:\n%.300s", out)
+	}
+	// GOMEMLIMIT is the user's own tuning: no default ceiling then.
+	t.Setenv("GOMEMLIMIT", "8GiB")
+	if _, errOut, code := run(t, "scan", "-q", dir); code == ExitNoRun {
+		t.Errorf("with GOMEMLIMIT set the default ceiling still stopped the scan: %s", errOut)
 	}
 }
 

@@ -53,8 +53,21 @@ func load(paths []string, o loadOptions) (*project, error) {
 	}
 	o.progress.Set(true, "reading %d files", len(files))
 	var parsed atomic.Int64
-	p.parsed, err = source.ParseAllContext(o.guard.context(), files, o.jobs, o.maxFileSize, func(done, total int) {
-		parsed.Store(int64(done))
+	total := 0
+	for _, f := range files {
+		if f.Kind == source.Python {
+			total++
+		}
+	}
+	inFlight := newInFlight()
+	o.guard.watching(inFlight.String)
+	p.parsed, err = source.ParseAllContext(o.guard.context(), files, o.jobs, o.maxFileSize, func(f source.File, finished bool) {
+		if !finished {
+			inFlight.start(f.Rel)
+			return
+		}
+		inFlight.end(f.Rel)
+		done := int(parsed.Add(1))
 		o.progress.Set(done == total, "parsing %d/%d Python files", done, total)
 	})
 	if err != nil {
@@ -64,6 +77,7 @@ func load(paths []string, o loadOptions) (*project, error) {
 		}
 		return nil, noRunErrorf("%v", err)
 	}
+	o.guard.watching(nil)
 	if err := o.guard.step("modelling modules"); err != nil {
 		return nil, err
 	}

@@ -141,7 +141,7 @@ func runScan(cmd *cobra.Command, paths []string, o *scanFlags) error {
 	// exit 3 with a message, not in the kernel's out-of-memory killer.
 	byDefault := maxMemory == 0 && os.Getenv("GOMEMLIMIT") == ""
 	if byDefault {
-		maxMemory = defaultMemoryCeiling()
+		maxMemory = memoryCeiling()
 	}
 	guard := newScanGuard(cmd.Context(), o.timeout, maxMemory, byDefault, cmd.ErrOrStderr())
 	defer guard.close()

@@ -185,7 +185,7 @@ func applyConfig(cmd *cobra.Command, o *scanFlags, paths []string) (*config.Conf
 		if err != nil {
 			return nil, usageErrorf("%s: max-memory: %v", src, err)
 		}
-		ceiling := defaultMemoryCeiling()
+		ceiling := memoryCeiling()
 		if o.maxMemory != "" {
 			ceiling, _ = parseBytes(o.maxMemory)
 		}

@@ -31,14 +31,31 @@ func ParseAll(files []File, jobs int, maxSize int64) []*Parsed {
 // file with the number parsed so far and the total; it is called from
 // several goroutines.
 func ParseAllProgress(files []File, jobs int, maxSize int64, progress func(done, total int)) []*Parsed {
-	out, _ := ParseAllContext(context.Background(), files, jobs, maxSize, progress)
+	var watch func(File, bool)
+	if progress != nil {
+		var done atomic.Int64
+		total := 0
+		for _, f := range files {
+			if f.Kind == Python {
+				total++
+			}
+		}
+		watch = func(_ File, finished bool) {
+			if finished {
+				progress(int(done.Add(1)), total)
+			}
+		}
+	}
+	out, _ := ParseAllContext(context.Background(), files, jobs, maxSize, watch)
 	return out
 }
 
-// ParseAllContext is ParseAllProgress stopped by ctx: once ctx is done the
-// workers take no further file and it returns ctx's error (wrapped) with
-// an incomplete result, which the caller must not use.
-func ParseAllContext(ctx context.Context, files []File, jobs int, maxSize int64, progress func(done, total int)) ([]*Parsed, error) {
+// ParseAllContext is ParseAll stopped by ctx: once ctx is done the workers
+// take no further file and it returns ctx's error (wrapped) with an
+// incomplete result, which the caller must not use. watch (when not nil)
+// is called from the workers as each Python file's parse starts
+// (finished false) and ends (finished true).
+func ParseAllContext(ctx context.Context, files []File, jobs int, maxSize int64, watch func(f File, finished bool)) ([]*Parsed, error) {
 	var py []File
 	for _, f := range files {
 		if f.Kind == Python {
@@ -49,9 +66,13 @@ func ParseAllContext(ctx context.Context, files []File, jobs int, maxSize int64,
 	out := make([]*Parsed, len(py))
 	var done atomic.Int64
 	parallel.For(len(py), jobs, func() bool { return ctx.Err() != nil }, func(i int) {
+		if watch != nil {
+			watch(py[i], false)
+		}
 		out[i] = parseOne(py[i], opts)
-		if progress != nil {
-			progress(int(done.Add(1)), len(py))
+		done.Add(1)
+		if watch != nil {
+			watch(py[i], true)
 		}
 	})
 	if err := context.Cause(ctx); err != nil {
