@@ -56,7 +56,7 @@ type scanGuard struct {
 	stage    string
 	inFlight func() string // the files the stage is working on, for the message
 	atStop   string        // inFlight's answer when a limit was reached
-	observed bool // a check point saw the stop
+	observed bool          // a check point saw the stop
 	done     chan struct{}
 	prevMem  int64 // the memory limit in force before the scan
 	stopOnce sync.Once
