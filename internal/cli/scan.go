@@ -105,7 +105,12 @@ func runScanFiles(cmd *cobra.Command, root string, files []string, o *scanFlags)
 
 func runScan(cmd *cobra.Command, paths []string, o *scanFlags) error {
 	start := time.Now()
+	// The settings file comes with the scanned tree: --timeout bounds its
+	// reading too (the file's own limits are known only once it is read).
+	pre := newScanGuard(cmd.Context(), o.timeout, 0, false, cmd.ErrOrStderr())
+	_ = pre.step("reading the settings file")
 	cfg, err := applyConfig(cmd, o, paths)
+	pre.close()
 	if err != nil {
 		return err
 	}
