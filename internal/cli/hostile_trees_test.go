@@ -52,9 +52,14 @@ var (
 	hostileBinErr  error
 )
 
-// auditBinary builds fastapi-audit once for the hostile-tree tests.
+// auditBinary builds fastapi-audit once for the hostile-tree tests;
+// FASTAPI_AUDIT_BIN names another build to run instead (an older one, to
+// measure what the trees did before).
 func auditBinary(t *testing.T) string {
 	t.Helper()
+	if bin := os.Getenv("FASTAPI_AUDIT_BIN"); bin != "" {
+		return bin
+	}
 	hostileBinOnce.Do(func() {
 		dir, err := os.MkdirTemp("", "fastapi-audit-bin")
 		if err != nil {
@@ -105,13 +110,19 @@ func runBinary(t *testing.T, dir string, args ...string) childRun {
 	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
 		r.maxRSS = int64(ru.Maxrss) << 10
 	}
+	var label []string // the arguments without report paths
+	for _, a := range args {
+		if !strings.Contains(a, string(filepath.Separator)) {
+			label = append(label, a)
+		}
+	}
+	t.Logf("%s: exit %d, %v, peak RSS %d MiB", strings.Join(label, " "), r.code, r.took.Round(time.Millisecond), r.maxRSS>>20)
 	if r.code != ExitOK && r.code != ExitFindings {
 		t.Fatalf("%v: exit %d, want a finished scan; stderr:\n%.2000s", args, r.code, r.stderr)
 	}
 	if r.maxRSS > hostileTreeMaxRSS {
 		t.Errorf("%v: peak RSS %d MiB, over the %d MiB bound", args, r.maxRSS>>20, hostileTreeMaxRSS>>20)
 	}
-	t.Logf("%v: exit %d, %v, peak RSS %d MiB", args, r.code, r.took.Round(time.Millisecond), r.maxRSS>>20)
 	return r
 }
 
