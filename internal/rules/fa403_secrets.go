@@ -102,7 +102,7 @@ func checkSecrets(p *Pass) {
 				loc := Location(s.Module, s.Node)
 				if mark(loc.File, loc.Line, s.Node.Value) {
 					f := p.Report(s.Module, s.Node, "a connection URL embeds a password")
-					f.Secrets = []string{pw, s.Node.Value}
+					f.Secrets = []string{pw}
 					f.Confidence = finding.HighConfidence
 				}
 				continue
@@ -117,7 +117,10 @@ func checkSecrets(p *Pass) {
 			continue
 		}
 		f := p.Report(s.Module, s.Node, "the code holds %s", name)
-		f.Secrets = []string{m, s.Node.Value}
+		f.Secrets = []string{m}
+		if secrets.PrivateKeyHeader(m) {
+			f.Secrets = append(f.Secrets, s.Node.Value) // the key is the block, not its header
+		}
 		f.Confidence = finding.HighConfidence
 	}
 	for _, file := range p.Files {
