@@ -9,8 +9,8 @@ import (
 
 // Redact masks secrets in every string of the report: each finding's own
 // secrets in that finding, and the secrets of the whole scanned tree
-// (r.Secrets) with those the findings recorded (of secrets.MinLength or
-// more) in all findings, routes and diagnostics, so that a key one rule
+// (r.Secrets) with those the findings recorded (when secrets.Maskable) in
+// all findings, routes and diagnostics, so that a key one rule
 // found is hidden in the snippets, messages and paths of every other. It
 // runs once: every writer calls it, and later calls do nothing. Fingerprints
 // and rule ids are left as they are.
@@ -22,7 +22,7 @@ func (r *Report) Redact() {
 	values := slices.Clone(r.Secrets)
 	for _, f := range r.Findings {
 		for _, s := range f.Secrets {
-			if len(s) >= secrets.MinLength {
+			if secrets.Maskable(s) {
 				values = append(values, s)
 			}
 		}

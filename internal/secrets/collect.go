@@ -21,16 +21,17 @@ const MinLength = 8
 // maxRead bounds how much of a file that is not Python is read.
 const maxRead = 4 << 20
 
-var (
-	// assignRE is a string literal given to a name on one line of Python:
-	// NAME = "v", NAME: str = "v", name="v" (a keyword argument),
-	// "name": "v" (a dict entry), self.name == "v". Group 1 is the name,
-	// group 2 the value.
-	assignRE = regexp.MustCompile(`([A-Za-z_][A-Za-z0-9_]*)["']?\s*(?::\s*[A-Za-z_][A-Za-z0-9_.\[\], |]*)?(?:==?|:)\s*[rRbBuU]{0,2}(?:"|')([^"'\\\r\n]{8,})["']`)
-	// urlCredentialRE is a URL with a user and password, anywhere in a
-	// line: group 1 is the password.
-	urlCredentialRE = regexp.MustCompile("[a-zA-Z][a-zA-Z0-9+.-]*://[^:/@\\s\"'`]+:([^@/\\s\"'`]+)@")
-)
+// urlCredentialRE is a URL with a user and password, anywhere in a line:
+// group 1 is the password.
+var urlCredentialRE = regexp.MustCompile("[a-zA-Z][a-zA-Z0-9+.-]*://[^:/@\\s\"'`]+:([^@/\\s\"'`]+)@")
+
+// Maskable reports a secret value worth masking wherever it appears in a
+// report: MinLength long or more, not a placeholder, and not a plain word
+// ("password", "changethis"), which would hide the same word in every
+// message.
+func Maskable(v string) bool {
+	return len(v) >= MinLength && !Placeholder(v) && !wordLike(v)
+}
 
 // Collect lists the secret values in the scanned files, sorted and without
 // repeats: keys in a known format and private-key bodies in every file,
@@ -51,7 +52,7 @@ func Collect(files []source.File, parsed []*source.Parsed) []string {
 	parallel.For(len(files), 0, nil, func(i int) {
 		f := files[i]
 		add := func(v string) {
-			if len(v) >= MinLength && !Placeholder(v) {
+			if Maskable(v) {
 				found[i] = append(found[i], v)
 			}
 		}
@@ -106,20 +107,104 @@ func Scan(text string, kind source.Kind, base string, add func(string)) {
 }
 
 // pythonLine adds the string values a line of Python gives to
-// secret-looking names.
+// secret-looking names: NAME = "v", NAME: str = "v", name="v" (a keyword
+// argument), "name": "v" (a dict entry), self.name == "v".
 func pythonLine(line string, add func(string)) {
-	if !strings.ContainsAny(line, `"'`) || !containsFoldAny(line, nameWords) {
+	if !strings.ContainsAny(line, `"'`) {
 		return
 	}
-	for _, m := range assignRE.FindAllStringSubmatch(line, -1) {
-		if !Name(m[1]) {
+	for i := 0; i < len(line); {
+		if !isIdentStart(line[i]) {
+			i++
 			continue
 		}
-		if _, ok := Value(m[1], m[2]); ok {
-			add(m[2])
+		j := i + 1
+		for j < len(line) && (isIdentStart(line[j]) || line[j] >= '0' && line[j] <= '9') {
+			j++
+		}
+		name := line[i:j]
+		i = j
+		if !containsFoldAny(name, nameWords) || !Name(name) {
+			continue
+		}
+		if v, ok := valueAfter(line[j:]); ok {
+			if _, ok := Value(name, v); ok {
+				add(v)
+			}
 		}
 	}
 }
+
+// valueAfter reads what follows a name: an optional closing quote (of a
+// dict key), an optional annotation, "=", "==" or ":", and a string
+// literal on the same line without escapes, whose text it returns.
+func valueAfter(rest string) (string, bool) {
+	k := 0
+	skip := func() {
+		for k < len(rest) && (rest[k] == ' ' || rest[k] == '\t') {
+			k++
+		}
+	}
+	if k < len(rest) && (rest[k] == '"' || rest[k] == '\'') {
+		k++
+	}
+	skip()
+	switch {
+	case k < len(rest) && rest[k] == ':':
+		k++
+		skip()
+		if k < len(rest) && rest[k] != '"' && rest[k] != '\'' && !isQuotePrefix(rest[k:]) {
+			// An annotation: NAME: str = "v".
+			for k < len(rest) && rest[k] != '=' && strings.IndexByte(annotationChars, rest[k]) >= 0 {
+				k++
+			}
+			if k == len(rest) || rest[k] != '=' {
+				return "", false
+			}
+			k++
+		}
+	case k < len(rest) && rest[k] == '=':
+		k++
+		if k < len(rest) && rest[k] == '=' {
+			k++
+		}
+	default:
+		return "", false
+	}
+	skip()
+	for n := 0; n < 2 && k < len(rest) && strings.IndexByte("rRbBuU", rest[k]) >= 0; n++ {
+		k++
+	}
+	if k == len(rest) || rest[k] != '"' && rest[k] != '\'' {
+		return "", false
+	}
+	q := rest[k]
+	k++
+	end := strings.IndexByte(rest[k:], q)
+	if end < 0 {
+		return "", false
+	}
+	v := rest[k : k+end]
+	if strings.ContainsAny(v, "\\\r\n\"'") {
+		return "", false
+	}
+	return v, true
+}
+
+// annotationChars may appear in the annotation between a name and "=".
+const annotationChars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.[], |"
+
+// isQuotePrefix reports a string prefix (r, b, u, rb...) and its quote.
+func isQuotePrefix(s string) bool {
+	for n := 0; n < 2 && n < len(s) && strings.IndexByte("rRbBuU", s[n]) >= 0; n++ {
+		if n+1 < len(s) && (s[n+1] == '"' || s[n+1] == '\'') {
+			return true
+		}
+	}
+	return false
+}
+
+func isIdentStart(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_' }
 
 // containsFoldAny reports whether s contains one of the lower-case ASCII
 // words, whatever the case of s.

@@ -31,7 +31,7 @@ type Format struct {
 // Formats are the known key formats, most specific first.
 var Formats = []Format{
 	{Name: "an AWS access key id", Hints: []string{"AKIA", "ASIA"}, RE: regexp.MustCompile(`\b(AKIA|ASIA)[0-9A-Z]{16}\b`)},
-	{Name: "a GitHub token", Hints: []string{"gh"}, RE: regexp.MustCompile(`\bgh[pousr]_[A-Za-z0-9]{36,}\b`)},
+	{Name: "a GitHub token", Hints: []string{"ghp_", "gho_", "ghu_", "ghs_", "ghr_"}, RE: regexp.MustCompile(`\bgh[pousr]_[A-Za-z0-9]{36,}\b`)},
 	{Name: "a GitHub token", Hints: []string{"github_pat_"}, RE: regexp.MustCompile(`\bgithub_pat_[A-Za-z0-9_]{22,}`)},
 	{Name: "a Slack token", Hints: []string{"xox"}, RE: regexp.MustCompile(`\bxox[abprs]-[A-Za-z0-9-]{10,}`)},
 	{Name: "a Stripe secret key", Hints: []string{"k_live_"}, RE: regexp.MustCompile(`\b[rs]k_live_[0-9a-zA-Z]{16,}`)},

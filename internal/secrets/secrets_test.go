@@ -78,6 +78,7 @@ DEBUG_NAME = "not-a-secret-value-at-all"
 client = Client(password="hunter2hunter2", token_url="https://x.example/tok")
 KEYS = {"stripe": "` + stripe + `", "api_key": "${API_KEY}"}  # and ` + aws + `
 DB = "postgresql://app:Zq8vL2mX9pR4tY7w@db/app"
+FTP = "ftp://joe:password@ftp.example.com/"
 subprocess.call("curl -H 'Authorization: token ` + github + `'", shell=True)
 K = "-----BEGIN RSA PRIVATE KEY-----\n` + pem1 + `\n` + pem2 + `\n-----END RSA PRIVATE KEY-----\n"
 `
@@ -100,13 +101,13 @@ K = "-----BEGIN RSA PRIVATE KEY-----\n` + pem1 + `\n` + pem2 + `\n-----END RSA P
 	}
 	got := Collect(files, nil)
 	want := []string{"9f2c1b7e4d6a8f0e3b5c7d9a1e2f4b6c", "hunter2hunter2", stripe, aws, "Zq8vL2mX9pR4tY7w",
-		"postgresql://app:Zq8vL2mX9pR4tY7w@", github, pem1, pem2, "Ux7mP2qL9vR3sT8w", pat, "Wq9eR3tY6uI1oP4a"}
+		"postgresql://app:Zq8vL2mX9pR4tY7w@", "ftp://joe:password@", github, pem1, pem2, "Ux7mP2qL9vR3sT8w", pat, "Wq9eR3tY6uI1oP4a"}
 	for _, w := range want {
 		if !slices.Contains(got, w) {
 			t.Errorf("Collect missed %q", w)
 		}
 	}
-	for _, not := range []string{"not-a-secret-value-at-all", "https://x.example/tok", "${API_KEY}", "true"} {
+	for _, not := range []string{"password", "not-a-secret-value-at-all", "https://x.example/tok", "${API_KEY}", "true"} {
 		if slices.Contains(got, not) {
 			t.Errorf("Collect took %q for a secret", not)
 		}
