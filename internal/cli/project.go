@@ -7,6 +7,7 @@ import (
 	"github.com/fastapi-audit/fastapi-audit/internal/fastapi"
 	"github.com/fastapi-audit/fastapi-audit/internal/python/semantic"
 	"github.com/fastapi-audit/fastapi-audit/internal/report"
+	"github.com/fastapi-audit/fastapi-audit/internal/secrets"
 	"github.com/fastapi-audit/fastapi-audit/internal/source"
 )
 
@@ -18,6 +19,7 @@ type project struct {
 	prog   *semantic.Program
 	model  *fastapi.Model
 	inv    []report.Route // the route inventory, once computed
+	secs   []string       // the secret values of the tree, once collected
 }
 
 // routes returns the project's route inventory, computed once.
@@ -26,6 +28,18 @@ func (p *project) routes() []report.Route {
 		p.inv = report.Routes(p.model)
 	}
 	return p.inv
+}
+
+// secrets returns the secret values of the scanned files, collected once:
+// the reports mask them wherever they appear.
+func (p *project) secrets() []string {
+	if p.secs == nil {
+		p.secs = secrets.Collect(p.files, p.parsed)
+		if p.secs == nil {
+			p.secs = []string{}
+		}
+	}
+	return p.secs
 }
 
 // loadOptions are the settings shared by the commands that read source.

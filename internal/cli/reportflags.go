@@ -94,6 +94,7 @@ func (r *reportFlags) parse(perFile map[string][]string) (outs []output, failOn 
 // finish writes the reports and returns the exit-1 error when an active
 // finding is at or above failOn (and, when counts is not nil, counts).
 func (r *reportFlags) finish(cmd *cobra.Command, rep *report.Report, outs []output, failOn finding.Severity, counts func(*finding.Finding) bool) error {
+	rep.Redact() // once, before any writer runs
 	for _, out := range outs {
 		if err := writeReport(cmd, rep, out, r); err != nil {
 			return noRunErrorf("%v", err)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/fastapi-audit/fastapi-audit/internal/finding"
 	"github.com/fastapi-audit/fastapi-audit/internal/report"
 )
 
@@ -39,9 +40,13 @@ reported as a diagnostic on stderr.`,
 				return err
 			}
 			rows := p.routes()
+			// Redaction by value: the tree's secrets are masked in the
+			// listing and its diagnostics, wherever they appear.
+			rd := finding.NewRedactor(p.secrets())
+			report.RedactRoutes(rows, rd)
 			for _, d := range p.model.Diagnostics {
 				pos := d.Module.File.Position(d.Node.Pos())
-				fmt.Fprintf(cmd.ErrOrStderr(), "%s:%d:%d: %s\n", d.Module.Path, pos.Line, pos.Column, d.Msg)
+				fmt.Fprintf(cmd.ErrOrStderr(), "%s:%d:%d: %s\n", report.Printable(rd.String(d.Module.Path)), pos.Line, pos.Column, report.Printable(rd.String(d.Msg)))
 			}
 			out := cmd.OutOrStdout()
 			switch format {
@@ -84,9 +89,13 @@ func orNone(l []string, sep string) string {
 	return strings.Join(l, sep)
 }
 
+// writeRoutesText writes the routes as a table; every cell is
+// report.Printable, so no name from the code acts on the terminal or
+// breaks the table.
 func writeRoutesText(w io.Writer, rows []report.Route) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "METHOD\tPATH\tHANDLER\tAUTH\tAUTHZ\tPARAMS\tRESPONSE")
+	p := report.Printable
 	for _, r := range rows {
 		authz := orNone(r.Authz, ", ")
 		if len(r.Scopes) > 0 {
@@ -96,8 +105,8 @@ func writeRoutesText(w io.Writer, rows []report.Route) error {
 		if resp == "" {
 			resp = "-"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s:%d %s\t%s\t%s\t%s\t%s\n", r.Method, r.Path, r.File, r.Line, r.Handler,
-			orNone(r.Auth, " > "), authz, paramsText(r.Params), oneLine(resp))
+		fmt.Fprintf(tw, "%s\t%s\t%s:%d %s\t%s\t%s\t%s\t%s\n", p(r.Method), p(r.Path), p(r.File), r.Line, p(r.Handler),
+			p(orNone(r.Auth, " > ")), p(authz), p(paramsText(r.Params)), p(oneLine(resp)))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -127,6 +136,7 @@ func writeRoutesJSON(w io.Writer, rows []report.Route) error {
 	return enc.Encode(map[string]any{"schema": 1, "routes": rows})
 }
 
+// writeRoutesCSV writes the routes as CSV, every cell report.Printable.
 func writeRoutesCSV(w io.Writer, rows []report.Route) error {
 	cw := csv.NewWriter(w)
 	_ = cw.Write([]string{"method", "path", "file", "line", "handler", "auth", "authz", "params", "response_model"})
@@ -135,7 +145,11 @@ func writeRoutesCSV(w io.Writer, rows []report.Route) error {
 		if len(r.Scopes) > 0 {
 			authz += " scopes=" + strings.Join(r.Scopes, ",")
 		}
-		_ = cw.Write([]string{r.Method, r.Path, r.File, fmt.Sprint(r.Line), r.Handler, orNone(r.Auth, " > "), authz, paramsText(r.Params), oneLine(r.Response)})
+		row := []string{r.Method, r.Path, r.File, fmt.Sprint(r.Line), r.Handler, orNone(r.Auth, " > "), authz, paramsText(r.Params), oneLine(r.Response)}
+		for i := range row {
+			row[i] = report.Printable(row[i])
+		}
+		_ = cw.Write(row)
 	}
 	cw.Flush()
 	return cw.Error()

@@ -255,6 +255,10 @@ func runScan(cmd *cobra.Command, paths []string, o *scanFlags) error {
 		return err
 	}
 
+	// Redaction by value: the secrets of the whole tree are masked in
+	// every string of every report, whichever rule quotes them.
+	rep.Secrets = p.secrets()
+
 	if o.writeBaseline != "" {
 		if err := config.WriteBaseline(o.writeBaseline, rep.Findings); err != nil {
 			return noRunErrorf("%v", err)

@@ -140,7 +140,7 @@ type Finding struct {
 	Suppressed  *Suppression  `json:"suppressed,omitempty"`
 
 	// Secrets are values that must never be printed; Redact masks them in
-	// the message and snippet.
+	// every string of the finding.
 	Secrets []string `json:"-"`
 	// code is the normalised code the fingerprint is computed from.
 	code string
@@ -164,36 +164,12 @@ func Fingerprints(fs []*Finding) {
 	}
 }
 
-// Redact masks a finding's secrets in its message, snippet, evidence,
-// URL, live confirmation and HTTP exchange (curl command included).
+// Redact masks the finding's own secrets in every string it shows (see
+// Rewrite); a report masks the secrets of the whole scanned tree with one
+// Redactor besides.
 func (f *Finding) Redact() {
-	for _, s := range f.Secrets {
-		if s == "" {
-			continue
-		}
-		m := Mask(s)
-		f.Message = strings.ReplaceAll(f.Message, s, m)
-		f.Snippet = strings.ReplaceAll(f.Snippet, s, m)
-		for i := range f.Evidence {
-			f.Evidence[i].Message = strings.ReplaceAll(f.Evidence[i].Message, s, m)
-		}
-		f.Location.URL = strings.ReplaceAll(f.Location.URL, s, m)
-		if f.Live != nil {
-			f.Live.Message = strings.ReplaceAll(f.Live.Message, s, m)
-			f.Live.URL = strings.ReplaceAll(f.Live.URL, s, m)
-		}
-		if x := f.HTTP; x != nil {
-			x.Curl = strings.ReplaceAll(x.Curl, s, m)
-			x.Request.URL = strings.ReplaceAll(x.Request.URL, s, m)
-			x.Request.Body = strings.ReplaceAll(x.Request.Body, s, m)
-			x.Response.Body = strings.ReplaceAll(x.Response.Body, s, m)
-			for i := range x.Request.Headers {
-				x.Request.Headers[i] = strings.ReplaceAll(x.Request.Headers[i], s, m)
-			}
-			for i := range x.Response.Headers {
-				x.Response.Headers[i] = strings.ReplaceAll(x.Response.Headers[i], s, m)
-			}
-		}
+	if len(f.Secrets) > 0 {
+		f.Rewrite(NewRedactor(f.Secrets).String)
 	}
 }
 

@@ -370,9 +370,7 @@ func WriteHTML(w io.Writer, r *Report) error {
 
 // buildHTMLPage turns a report into the template's view.
 func buildHTMLPage(r *Report) *htmlPage {
-	for _, f := range r.Findings {
-		f.Redact()
-	}
+	r.Redact()
 	name := r.Tool.Name
 	if name == "" {
 		name = "fastapi-audit"
@@ -530,18 +528,10 @@ func routeMatches(rt Route, f *finding.Finding) bool {
 	return f.Function == rt.Handler || strings.HasSuffix(f.Function, "."+rt.Handler)
 }
 
-// htmlFindingOf is the view of the i-th finding. Besides the fields
-// finding.Redact covers, it masks the finding's secrets in everything else
-// it shows (the curl command, URLs, the live confirmation).
+// htmlFindingOf is the view of the i-th finding of a redacted report
+// (Report.Redact), its text cleaned.
 func htmlFindingOf(f *finding.Finding, i int) htmlFinding {
-	mask := func(s string) string {
-		for _, secret := range f.Secrets {
-			if secret != "" {
-				s = strings.ReplaceAll(s, secret, finding.Mask(secret))
-			}
-		}
-		return htmlClean(s)
-	}
+	mask := htmlClean
 	hf := htmlFinding{
 		ID: "f" + strconv.Itoa(i+1), Severity: f.Severity.String(), Confidence: f.Confidence.String(),
 		RuleID: htmlClean(f.RuleID), Title: htmlClean(f.Title), Category: "other",
@@ -644,42 +634,11 @@ func htmlExcerptOf(s string) string {
 	return string(r[:htmlExcerpt]) + fmt.Sprintf("\n… (%d more characters)", len(r)-htmlExcerpt)
 }
 
-// htmlClean makes text from scanned code or a server safe to read as text: it
-// replaces invalid UTF-8, turns CRLF into LF, and shows control and
-// bidirectional-override characters as escapes rather than letting them
-// act (terminal escapes, Trojan Source). HTML escaping is html/template's.
-func htmlClean(s string) string {
-	s = strings.ToValidUTF8(s, "\uFFFD")
-	if strings.IndexFunc(s, htmlNeedsEscape) < 0 {
-		return s
-	}
-	var b strings.Builder
-	for i, c := range s {
-		switch {
-		case c == '\r' && strings.HasPrefix(s[i+1:], "\n"):
-		case c < 0x80 && htmlNeedsEscape(c):
-			fmt.Fprintf(&b, `\x%02x`, c)
-		case htmlNeedsEscape(c):
-			fmt.Fprintf(&b, `\u%04x`, c)
-		default:
-			b.WriteRune(c)
-		}
-	}
-	return b.String()
-}
-
-// htmlNeedsEscape reports a character htmlClean shows as an escape.
-func htmlNeedsEscape(c rune) bool {
-	switch {
-	case c == '\n' || c == '\t':
-		return false
-	case c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0):
-		return true
-	case c >= 0x202a && c <= 0x202e, c >= 0x2066 && c <= 0x2069, c == 0x200e, c == 0x200f, c == 0x061c:
-		return true
-	}
-	return false
-}
+// htmlClean makes text from scanned code or a server safe to read in the
+// page: Printable's escapes, but newlines and tabs kept (CRLF turned into
+// LF) for the blocks that show code and bodies. HTML escaping is
+// html/template's.
+func htmlClean(s string) string { return escapeText(s, true) }
 
 // htmlOWASPName and htmlOWASPURL describe the OWASP categories findings cite.
 var htmlOWASPName = map[string]string{

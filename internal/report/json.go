@@ -14,9 +14,7 @@ import (
 // Report, but streamed one finding and one route at a time: a report of a
 // large program (a hundred thousand routes) is never held in memory whole.
 func WriteJSON(w io.Writer, r *Report) error {
-	for _, f := range r.Findings {
-		f.Redact()
-	}
+	r.Redact()
 	diags := r.Diagnostics
 	if diags == nil {
 		diags = []*finding.Diagnostic{}

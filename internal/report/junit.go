@@ -56,14 +56,16 @@ type junitSkipped struct {
 	Message string `xml:"message,attr"`
 }
 
-// WriteJUnit writes the report as JUnit XML, secrets redacted.
+// WriteJUnit writes the report as JUnit XML, secrets redacted and text
+// Printable (CI systems show it in their consoles).
 func WriteJUnit(w io.Writer, r *Report) error {
+	p := Printable
 	type key struct{ rule, file string }
 	active := map[key][]*finding.Finding{}
 	suppressed := map[key][]*finding.Finding{}
 	ruleHit := map[string]bool{}
+	r.Redact()
 	for _, f := range r.Findings {
-		f.Redact()
 		k := key{f.RuleID, where(f)}
 		ruleHit[f.RuleID] = true
 		if f.Suppressed != nil {
@@ -91,22 +93,22 @@ func WriteJUnit(w io.Writer, r *Report) error {
 		return sorted[i].rule < sorted[j].rule
 	})
 	for _, k := range sorted {
-		c := junitCase{Name: k.rule + " " + ruleTitle(k.rule), Classname: k.file, File: fileOnly(k.file), Time: "0"}
+		c := junitCase{Name: k.rule + " " + ruleTitle(k.rule), Classname: p(k.file), File: p(fileOnly(k.file)), Time: "0"}
 		if fs := active[k]; len(fs) > 0 {
 			var b strings.Builder
 			worst := finding.Info
 			for _, f := range fs {
 				worst = max(worst, f.Severity)
-				fmt.Fprintf(&b, "%s: %s [%s]\n", f.Location, f.Message, f.Severity)
+				fmt.Fprintf(&b, "%s: %s [%s]\n", p(f.Location.String()), p(f.Message), f.Severity)
 				if f.Snippet != "" {
-					fmt.Fprintf(&b, "    %s\n", f.Snippet)
+					fmt.Fprintf(&b, "    %s\n", p(f.Snippet))
 				}
 				if f.HTTP != nil {
-					fmt.Fprintf(&b, "    reproduce: %s\n", f.HTTP.Curl)
+					fmt.Fprintf(&b, "    reproduce: %s\n", p(f.HTTP.Curl))
 				}
 			}
-			fmt.Fprintf(&b, "fix: %s\n", fs[0].Remediation)
-			msg := fs[0].Message
+			fmt.Fprintf(&b, "fix: %s\n", p(fs[0].Remediation))
+			msg := p(fs[0].Message)
 			if len(fs) > 1 {
 				msg = fmt.Sprintf("%d findings; first: %s", len(fs), msg)
 			}
@@ -126,7 +128,7 @@ func WriteJUnit(w io.Writer, r *Report) error {
 	suite.Tests = len(suite.Cases)
 	var diags []string
 	for _, d := range r.Diagnostics {
-		diags = append(diags, diagLine(d))
+		diags = append(diags, p(diagLine(d)))
 	}
 	if note := SettingsNote(r); note != "" {
 		diags = append(diags, note)

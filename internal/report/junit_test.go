@@ -102,7 +102,7 @@ func TestGitHubAnnotationsEscape(t *testing.T) {
 		}
 	}
 	if !strings.HasPrefix(hostile, "::error title=FA110 XSS (critical),file=app/x.py,line=7,col=1::") ||
-		!strings.Contains(hostile, "%250A::error ::injected%0A::warning::second line") {
+		!strings.Contains(hostile, `%250A::error ::injected\x0a::warning::second line%0AFix:`) {
 		t.Errorf("hostile finding not escaped into one command: %q", hostile)
 	}
 }

@@ -42,6 +42,11 @@ type Report struct {
 
 	// Rules are the rules that ran, for SARIF's rule metadata.
 	Rules []*rules.Rule `json:"-"`
+	// Secrets are the secret values of the scanned tree (secrets.Collect):
+	// Redact masks them wherever they appear in the report.
+	Secrets []string `json:"-"`
+	// redacted is set once Redact has run.
+	redacted bool
 }
 
 // Active returns the findings that are not suppressed.

@@ -186,12 +186,23 @@ func headerMap(lines []string) map[string]string {
 	return out
 }
 
-// uriEscape makes a relative path a URI reference.
+// uriEscape makes a slash path relative to the scan root a relative URI
+// reference that cannot be read as anything else: each segment
+// percent-encoded as RFC 3986 path segments require (everything but
+// unreserved characters, sub-delimiters, ":" and "@"), leading slashes
+// dropped so that it is never an absolute path or a network-path reference,
+// and "./" put before a first segment holding a colon, which would
+// otherwise be read as a scheme ("javascript:alert(1).py", "C:/x.py").
 func uriEscape(p string) string {
+	p = strings.TrimLeft(p, "/")
 	var b strings.Builder
+	first, _, _ := strings.Cut(p, "/")
+	if strings.Contains(first, ":") {
+		b.WriteString("./")
+	}
 	for _, c := range []byte(p) {
 		switch {
-		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9', strings.IndexByte("-._~/!$&'()*+,;=:@", c) >= 0:
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9', strings.IndexByte("-._~!$&'()*+,;=:@/", c) >= 0:
 			b.WriteByte(c)
 		default:
 			fmt.Fprintf(&b, "%%%02X", c)
@@ -210,6 +221,7 @@ func ruleHelp(r *rules.Rule) sarifMarkdown {
 // GitHub code scanning understands (tags, security-severity), fingerprints,
 // taint paths as code flows, and suppressions.
 func WriteSARIF(w io.Writer, r *Report) error {
+	r.Redact()
 	driver := sarifDriver{Name: r.Tool.Name, Version: r.Tool.Version, InformationURI: "https://github.com/fastapi-audit/fastapi-audit", Rules: []sarifRule{}}
 	index := map[string]int{}
 	addRule := func(rule *rules.Rule) {
@@ -236,7 +248,6 @@ func WriteSARIF(w io.Writer, r *Report) error {
 	}
 	run := sarifRun{Tool: sarifTool{Driver: driver}, Results: []sarifResult{}, ColumnKind: "unicodeCodePoints"}
 	for _, f := range r.Findings {
-		f.Redact()
 		if _, ok := index[f.RuleID]; !ok {
 			if rule := rules.Get(f.RuleID); rule != nil {
 				addRule(rule)

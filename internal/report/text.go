@@ -27,8 +27,12 @@ var severityColor = map[finding.Severity]string{
 }
 
 // WriteText writes findings grouped by file, then diagnostics, then a
-// summary line with counts by severity.
+// summary line with counts by severity. Secrets are redacted, and every
+// string from the scanned code or a server is Printable: with or without
+// colour, nothing it prints acts on the terminal.
 func WriteText(w io.Writer, r *Report, o TextOptions) error {
+	r.Redact()
+	p := Printable
 	paint := func(code, s string) string {
 		if !o.Color {
 			return s
@@ -39,37 +43,36 @@ func WriteText(w io.Writer, r *Report, o TextOptions) error {
 	file := ""
 	active := r.Active()
 	for _, f := range active {
-		f.Redact()
 		if group := groupOf(f); group != file {
 			if file != "" {
 				b.WriteByte('\n')
 			}
 			file = group
-			b.WriteString(paint(ansiBold, file) + "\n")
+			b.WriteString(paint(ansiBold, p(file)) + "\n")
 		}
 		where := fmt.Sprintf("%d:%d", f.Location.Line, f.Location.Column)
 		if f.Location.File == "" && f.Location.URL != "" {
-			where = f.Function
+			where = p(f.Function)
 		}
 		fmt.Fprintf(&b, "  %s  %s  %s  %s\n", where,
-			paint(severityColor[f.Severity], fmt.Sprintf("%-8s", f.Severity)), f.RuleID, f.Message)
+			paint(severityColor[f.Severity], fmt.Sprintf("%-8s", f.Severity)), p(f.RuleID), p(f.Message))
 		if !o.Quiet && f.Snippet != "" {
-			fmt.Fprintf(&b, "      %s\n", paint(ansiDim, f.Snippet))
+			fmt.Fprintf(&b, "      %s\n", paint(ansiDim, p(f.Snippet)))
 		}
 		if !o.Quiet && f.Live != nil {
 			state := "not confirmed live"
 			if f.Live.Confirmed {
 				state = "confirmed live"
 			}
-			fmt.Fprintf(&b, "      %s: %s\n", paint(ansiBold, state), f.Live.Message)
+			fmt.Fprintf(&b, "      %s: %s\n", paint(ansiBold, state), p(f.Live.Message))
 		}
 		if !o.Quiet && f.HTTP != nil {
-			fmt.Fprintf(&b, "      %s %s %s -> %d\n", paint(ansiDim, "request:"), f.HTTP.Request.Method, f.HTTP.Request.URL, f.HTTP.Response.Status)
-			fmt.Fprintf(&b, "      %s %s\n", paint(ansiDim, "reproduce:"), f.HTTP.Curl)
+			fmt.Fprintf(&b, "      %s %s %s -> %d\n", paint(ansiDim, "request:"), p(f.HTTP.Request.Method), p(f.HTTP.Request.URL), f.HTTP.Response.Status)
+			fmt.Fprintf(&b, "      %s %s\n", paint(ansiDim, "reproduce:"), p(f.HTTP.Curl))
 		}
 		if !o.Quiet {
 			for _, st := range f.Evidence {
-				fmt.Fprintf(&b, "      %s %s: %s\n", paint(ansiDim, "->"), st.Location, st.Message)
+				fmt.Fprintf(&b, "      %s %s: %s\n", paint(ansiDim, "->"), p(st.Location.String()), p(st.Message))
 			}
 		}
 	}
@@ -79,10 +82,10 @@ func WriteText(w io.Writer, r *Report, o TextOptions) error {
 		}
 		for _, d := range r.Diagnostics {
 			if d.Location.File == "" {
-				fmt.Fprintf(&b, "%s: %s\n", paint(ansiDim, d.Kind), d.Message)
+				fmt.Fprintf(&b, "%s: %s\n", paint(ansiDim, p(d.Kind)), p(d.Message))
 				continue
 			}
-			fmt.Fprintf(&b, "%s: %s: %s\n", d.Location, paint(ansiDim, d.Kind), d.Message)
+			fmt.Fprintf(&b, "%s: %s: %s\n", p(d.Location.String()), paint(ansiDim, p(d.Kind)), p(d.Message))
 		}
 	}
 	if len(active) > 0 || len(r.Diagnostics) > 0 {

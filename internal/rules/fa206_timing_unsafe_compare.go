@@ -9,6 +9,7 @@ import (
 	"github.com/fastapi-audit/fastapi-audit/internal/finding"
 	"github.com/fastapi-audit/fastapi-audit/internal/python/semantic"
 	"github.com/fastapi-audit/fastapi-audit/internal/python/syntax"
+	"github.com/fastapi-audit/fastapi-audit/internal/secrets"
 )
 
 // minComparedSecret is the shortest literal FA206 takes for a hard-coded
@@ -16,7 +17,7 @@ import (
 const minComparedSecret = 10
 
 var (
-	// timingSecretRE are the secrets secretNameRE (FA403) does not name:
+	// timingSecretRE are the secrets secrets.Name does not name:
 	// signatures, MACs, one-time and reset codes, CSRF tokens.
 	timingSecretRE = namere.MustCompile(`(^|_)(signature|hmac|otp|totp|hotp|csrf|xsrf|passcode|pin)(_|$)|(^|_)(reset|verification|verify|confirm|confirmation|activation|invite|invitation|recovery|backup|mfa|otp|sms|magic|login|auth)_code(_|$)`)
 	// timingNotSecretRE are names that mention a secret but hold a flag, a
@@ -148,7 +149,7 @@ func checkSecretPair(p *Pass, mod *semantic.Module, cmp *syntax.Compare, l, r sy
 		if !timingSecret(name) {
 			return
 		}
-		if _, real := secretValue(name, v); !real || len(v) < minComparedSecret || identifierRE.MatchString(v) {
+		if _, real := secrets.Value(name, v); !real || len(v) < minComparedSecret || identifierRE.MatchString(v) {
 			return
 		}
 		f := p.Report(mod, cmp, "%s is compared to a hard-coded secret with %s, which returns at the first differing byte: an attacker can recover the value byte by byte from response times",
@@ -202,7 +203,7 @@ func timingSecret(name string) bool {
 	if timingNotSecretRE.MatchString(n) {
 		return false
 	}
-	return secretName(n) || timingSecretRE.MatchString(n) && !notSecretNameRE.MatchString(n)
+	return secrets.Name(n) || timingSecretRE.MatchString(n) && !secrets.NotName(n)
 }
 
 // hashOrConfirmation reports names of password hashes and of confirmation

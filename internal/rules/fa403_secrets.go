@@ -2,10 +2,8 @@ package rules
 
 import (
 	"bufio"
-	"math"
 	"os"
 	"path"
-	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -14,6 +12,7 @@ import (
 
 	"github.com/fastapi-audit/fastapi-audit/internal/finding"
 	"github.com/fastapi-audit/fastapi-audit/internal/python/semantic"
+	"github.com/fastapi-audit/fastapi-audit/internal/secrets"
 	"github.com/fastapi-audit/fastapi-audit/internal/source"
 )
 
@@ -44,121 +43,8 @@ func init() {
 	})
 }
 
-var (
-	secretNameRE = namere.MustCompile(`(?i)(secret|passw(or)?d|passwd|(^|_)pwd$|token|api_?key|apikey|private_?key|access_?key|auth_?key|signing_?key|encryption_?key|session_?key|jwt_?key|credential|client_?secret|webhook_?key)`)
-	// notSecretNameRE are names that mention a secret but hold something else.
-	notSecretNameRE = namere.MustCompile(`(?i)((^|_)(path|endpoint|field|header|name|type|prefix|length|len|min|max|expire|expires|expiry|lifetime|ttl|algorithm|algorithms|scheme|hint|label|regex|pattern|file|cookie|policy|validator|strength|id|location|format|mode|style|chars?|count|tokenizer|tokens|hours|minutes|seconds|days)(_|$)|ur[li]$)`)
-	placeholderRE   = namere.MustCompile(`(?i)^(x+|\*+|\.+|-+|<.*>|\$\{.*\}|\{\{.*\}\}|%\(.*\)s|your[-_ ].*|none|null|nil|undefined|example|placeholder|redacted|dummy|\[.*\])$`)
-	credentialURLRE = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9+.-]*://[^:/@\s]+:([^@/\s]+)@`)
-	// knownKeyRE are key formats; hint is a literal every match contains,
-	// checked first because most strings contain none.
-	knownKeyRE = []struct {
-		name  string
-		hints []string
-		re    *regexp.Regexp
-	}{
-		{"an AWS access key id", []string{"AKIA", "ASIA"}, regexp.MustCompile(`\b(AKIA|ASIA)[0-9A-Z]{16}\b`)},
-		{"a GitHub token", []string{"gh"}, regexp.MustCompile(`\bgh[pousr]_[A-Za-z0-9]{36,}\b`)},
-		{"a Slack token", []string{"xox"}, regexp.MustCompile(`\bxox[abprs]-[A-Za-z0-9-]{10,}`)},
-		{"a Stripe secret key", []string{"k_live_"}, regexp.MustCompile(`\b[rs]k_live_[0-9a-zA-Z]{16,}`)},
-		{"a Google API key", []string{"AIza"}, regexp.MustCompile(`\bAIza[0-9A-Za-z_-]{35}\b`)},
-		{"an OpenAI API key", []string{"T3BlbkFJ"}, regexp.MustCompile(`\bsk-(proj-)?[A-Za-z0-9_-]{20,}T3BlbkFJ[A-Za-z0-9_-]{20,}`)},
-		{"a SendGrid API key", []string{"SG."}, regexp.MustCompile(`\bSG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}\b`)},
-		{"a private key", []string{"PRIVATE KEY"}, regexp.MustCompile(`-----BEGIN (RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY( BLOCK)?-----`)},
-		{"a JSON Web Token", []string{"eyJ"}, regexp.MustCompile(`\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}`)},
-	}
-	testPathRE = namere.MustCompile(`(^|/)(tests?|testing|fixtures)/|(^|/)(test_[^/]*|[^/]*_test|conftest)\.py$`)
-)
-
-// secretWords are the cheap test before secretNameRE: every name it
-// matches contains one of them.
-var secretWords = []string{"secret", "passw", "pwd", "token", "key", "credential"}
-
-// secretName reports a name that says it holds a secret.
-func secretName(name string) bool {
-	lower := strings.ToLower(name)
-	return containsAny(lower, secretWords) && secretNameRE.MatchString(name) && !notSecretNameRE.MatchString(name)
-}
-
-func containsAny(s string, subs []string) bool {
-	for _, sub := range subs {
-		if strings.Contains(s, sub) {
-			return true
-		}
-	}
-	return false
-}
-
-// secretValue reports whether a literal assigned to a secret-looking name
-// is a real value rather than a placeholder, and what it is.
-func secretValue(name, value string) (string, bool) {
-	v := strings.TrimSpace(value)
-	if len(v) < 4 || placeholderRE.MatchString(v) || strings.EqualFold(v, name) {
-		return "", false
-	}
-	if strings.Contains(v, "://") {
-		if m := credentialURLRE.FindStringSubmatch(v); m != nil && !placeholderRE.MatchString(m[1]) && !strings.HasPrefix(m[1], "$") {
-			return "a URL with an embedded password", true
-		}
-		return "", false // a URL without credentials
-	}
-	if strings.HasPrefix(v, "/") || strings.HasPrefix(v, "./") || isEnvName(v) {
-		return "", false // a path, or the name of an environment variable
-	}
-	if len(v) < 8 || wordLike(v) {
-		return "", false // "LDAP", "mealie", "changethis": markers, defaults and dummies, not keys
-	}
-	return describeSecret(v), true
-}
-
-// wordLike reports short values made of letters only (and separators): the
-// markers and dummies that secret-named fields hold in real code.
-func wordLike(v string) bool {
-	if len(v) >= 16 {
-		return false
-	}
-	for _, c := range v {
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '-' || c == '_' || c == '.' || c == ' ') {
-			return false
-		}
-	}
-	return true
-}
-
-// isEnvName reports values like "SECRET_KEY": the name of a variable to
-// read, not a secret.
-func isEnvName(v string) bool {
-	for _, c := range v {
-		if !(c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_') {
-			return false
-		}
-	}
-	return strings.Contains(v, "_")
-}
-
-func describeSecret(v string) string {
-	n := len([]rune(v))
-	if entropy(v) >= 3.5 && n >= 20 {
-		return "a random-looking string of " + strconv.Itoa(n) + " characters"
-	}
-	return "a string literal of " + strconv.Itoa(n) + " characters"
-}
-
-// entropy is the Shannon entropy of a string in bits per character.
-func entropy(s string) float64 {
-	counts := map[rune]int{}
-	n := 0
-	for _, r := range s {
-		counts[r]++
-		n++
-	}
-	var h float64
-	for _, c := range counts {
-		p := float64(c) / float64(n)
-		h -= p * math.Log2(p)
-	}
-	return h
-}
+// testPathRE is test code by its path.
+var testPathRE = namere.MustCompile(`(^|/)(tests?|testing|fixtures)/|(^|/)(test_[^/]*|[^/]*_test|conftest)\.py$`)
 
 // isTestPath reports test code by its path; rules ask for every node, so
 // answers are kept per path.
@@ -190,10 +76,10 @@ func checkSecrets(p *Pass) {
 	}
 	for _, a := range p.Index.Assigns {
 		v, ok := constStr(a.Value)
-		if !ok || testFiles[a.Module] || !secretName(a.Name) {
+		if !ok || testFiles[a.Module] || !secrets.Name(a.Name) {
 			continue
 		}
-		what, ok := secretValue(a.Name, v)
+		what, ok := secrets.Value(a.Name, v)
 		if !ok {
 			continue
 		}
@@ -211,34 +97,31 @@ func checkSecrets(p *Pass) {
 		if testFiles[s.Module] {
 			continue
 		}
-		if !strings.Contains(s.Node.Value, "://") {
-			// not a URL
-		} else if m := credentialURLRE.FindStringSubmatch(s.Node.Value); m != nil && !placeholderRE.MatchString(m[1]) && !strings.HasPrefix(m[1], "$") {
-			loc := Location(s.Module, s.Node)
-			if mark(loc.File, loc.Line, s.Node.Value) {
-				f := p.Report(s.Module, s.Node, "a connection URL embeds a password")
-				f.Secrets = []string{m[1], s.Node.Value}
-				f.Confidence = finding.HighConfidence
+		if strings.Contains(s.Node.Value, "://") {
+			if pw, ok := secrets.URLPassword(s.Node.Value); ok {
+				loc := Location(s.Module, s.Node)
+				if mark(loc.File, loc.Line, s.Node.Value) {
+					f := p.Report(s.Module, s.Node, "a connection URL embeds a password")
+					f.Secrets = []string{pw}
+					f.Confidence = finding.HighConfidence
+				}
+				continue
 			}
+		}
+		name, m := secrets.Known(s.Node.Value)
+		if m == "" {
 			continue
 		}
-		for _, k := range knownKeyRE {
-			if !containsAny(s.Node.Value, k.hints) {
-				continue
-			}
-			m := k.re.FindString(s.Node.Value)
-			if m == "" {
-				continue
-			}
-			loc := Location(s.Module, s.Node)
-			if !mark(loc.File, loc.Line, s.Node.Value) {
-				break
-			}
-			f := p.Report(s.Module, s.Node, "the code holds %s", k.name)
-			f.Secrets = []string{m, s.Node.Value}
-			f.Confidence = finding.HighConfidence
-			break
+		loc := Location(s.Module, s.Node)
+		if !mark(loc.File, loc.Line, s.Node.Value) {
+			continue
 		}
+		f := p.Report(s.Module, s.Node, "the code holds %s", name)
+		f.Secrets = []string{m}
+		if secrets.PrivateKeyHeader(m) {
+			f.Secrets = append(f.Secrets, s.Node.Value) // the key is the block, not its header
+		}
+		f.Confidence = finding.HighConfidence
 	}
 	for _, file := range p.Files {
 		if file.Kind == source.Env && strings.HasPrefix(path.Base(file.Rel), ".env") {
@@ -258,25 +141,11 @@ func envSecrets(p *Pass, file source.File) {
 	sc := bufio.NewScanner(fh)
 	sc.Buffer(make([]byte, 64<<10), 1<<20)
 	for n := 1; sc.Scan(); n++ {
-		line := strings.TrimSpace(sc.Text())
-		if line == "" || strings.HasPrefix(line, "#") {
+		key, value, ok := secrets.EnvLine(sc.Text())
+		if !ok || !secrets.Name(key) {
 			continue
 		}
-		line = strings.TrimPrefix(line, "export ")
-		key, value, ok := strings.Cut(line, "=")
-		if !ok {
-			continue
-		}
-		key = strings.TrimSpace(key)
-		value = strings.TrimSpace(value)
-		if i := strings.Index(value, " #"); i >= 0 {
-			value = strings.TrimSpace(value[:i])
-		}
-		value = strings.Trim(value, `"'`)
-		if !secretName(key) {
-			continue
-		}
-		what, ok := secretValue(key, value)
+		what, ok := secrets.Value(key, value)
 		if !ok {
 			continue
 		}

@@ -8,6 +8,7 @@ import (
 	"github.com/fastapi-audit/fastapi-audit/internal/finding"
 	"github.com/fastapi-audit/fastapi-audit/internal/python/semantic"
 	"github.com/fastapi-audit/fastapi-audit/internal/python/syntax"
+	"github.com/fastapi-audit/fastapi-audit/internal/secrets"
 )
 
 func init() {
@@ -133,7 +134,7 @@ func loggedSecret(p *Pass, c *semantic.CallSite) (what, literal string, hash boo
 			return w, "", false
 		}
 		if str, ok := constStr(l.e); ok && l.name == "" {
-			if kind, m := logKnownKey(str); kind != "" {
+			if kind, m := secrets.Known(str); kind != "" {
 				return kind, m, false
 			}
 			continue
@@ -171,7 +172,7 @@ func logSecretKind(name string) string {
 	if logNotSecretRE.MatchString(n) || strings.HasSuffix(n, "_id") || strings.HasSuffix(n, "_ids") {
 		return ""
 	}
-	secret := secretName(n) || timingSecretRE.MatchString(n) && !notSecretNameRE.MatchString(n)
+	secret := secrets.Name(n) || timingSecretRE.MatchString(n) && !secrets.NotName(n)
 	if !secret {
 		if n == "authorization" || strings.HasSuffix(n, "_authorization") || n == "cookie" || n == "set_cookie" {
 			return "the credentials in"
@@ -280,18 +281,6 @@ func logLeaves(e syntax.Expr) []logLeaf {
 	return out
 }
 
-// logKnownKey reports a literal in a known key format (FA403's list).
-func logKnownKey(s string) (string, string) {
-	for _, k := range knownKeyRE {
-		if containsAny(s, k.hints) {
-			if m := k.re.FindString(s); m != "" {
-				return k.name, m
-			}
-		}
-	}
-	return "", ""
-}
-
 // wholeRequestData reports request headers or cookies logged whole.
 func wholeRequestData(e syntax.Expr) string {
 	a, ok := e.(*syntax.Attribute)
@@ -323,7 +312,7 @@ func logLiteral(p *Pass, s *semantic.Scope, name string, e syntax.Expr) (string,
 
 // realSecret reports a literal that is a secret value, not a placeholder.
 func realSecret(name, v string) bool {
-	_, ok := secretValue(name, v)
+	_, ok := secrets.Value(name, v)
 	return ok
 }
 

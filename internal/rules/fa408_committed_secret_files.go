@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/fastapi-audit/fastapi-audit/internal/finding"
+	"github.com/fastapi-audit/fastapi-audit/internal/secrets"
 	"github.com/fastapi-audit/fastapi-audit/internal/source"
 )
 
@@ -71,7 +72,7 @@ func privateKeyLine(name string) (int, bool) {
 	sc := bufio.NewScanner(io.LimitReader(fh, maxKeyFileScan))
 	sc.Buffer(make([]byte, 64<<10), 1<<20)
 	for n := 1; sc.Scan(); n++ {
-		if l := sc.Text(); strings.HasPrefix(strings.TrimSpace(l), "-----BEGIN") && strings.Contains(l, "PRIVATE KEY-----") {
+		if l := sc.Text(); strings.HasPrefix(strings.TrimSpace(l), "-----BEGIN") && secrets.PrivateKeyHeader(l) {
 			return n, true
 		}
 	}
@@ -89,13 +90,7 @@ func envHoldsSecret(name string) bool {
 	sc := bufio.NewScanner(io.LimitReader(fh, maxKeyFileScan))
 	sc.Buffer(make([]byte, 64<<10), 1<<20)
 	for sc.Scan() {
-		line := strings.TrimPrefix(strings.TrimSpace(sc.Text()), "export ")
-		key, value, ok := strings.Cut(line, "=")
-		if !ok || strings.HasPrefix(line, "#") {
-			continue
-		}
-		value = strings.Trim(strings.TrimSpace(value), `"'`)
-		if secretName(strings.TrimSpace(key)) && value != "" {
+		if key, value, ok := secrets.EnvLine(sc.Text()); ok && secrets.Name(key) && value != "" {
 			return true
 		}
 	}

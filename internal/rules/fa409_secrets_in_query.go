@@ -11,6 +11,7 @@ import (
 	"github.com/fastapi-audit/fastapi-audit/internal/finding"
 	"github.com/fastapi-audit/fastapi-audit/internal/python/semantic"
 	"github.com/fastapi-audit/fastapi-audit/internal/python/syntax"
+	"github.com/fastapi-audit/fastapi-audit/internal/secrets"
 )
 
 func init() {
@@ -89,7 +90,7 @@ func querySecretName(name string) bool {
 	if logNotSecretRE.MatchString(n) || strings.HasSuffix(n, "_id") || strings.Contains(n, "hash") {
 		return false
 	}
-	return secretName(n) || timingSecretRE.MatchString(n) && !notSecretNameRE.MatchString(n)
+	return secrets.Name(n) || timingSecretRE.MatchString(n) && !secrets.NotName(n)
 }
 
 // queryParamName is the name a parameter has in the query string.
