@@ -264,7 +264,7 @@ func TestHostileTrees(t *testing.T) {
 				t.Errorf("%s report does not say FA1 was turned off", f)
 			}
 		}
-		for _, key := range []string{"jobs", "max-file-size", "max-memory", "fail-on", "format and output"} {
+		for _, key := range []string{"jobs", "max-file-size", "max-memory", "format and output"} {
 			rep.wantDiagnostic(t, "pyproject.toml", key)
 		}
 		// --no-config: FA102 is back and fails the gate.
