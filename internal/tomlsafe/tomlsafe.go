@@ -30,23 +30,36 @@ const MaxConfigSize = 1 << 20
 // shapes decode at about 2.5 s a megabyte.
 const MaxManifestSize = 4 << 20
 
-// ErrTooDeep is returned (wrapped, with the line) for a document nested
-// deeper than MaxDepth.
+// ErrTooDeep is matched by Check's error for a document nested deeper
+// than MaxDepth.
 var ErrTooDeep = errors.New("TOML nested too deeply")
 
 // Check returns an error when data is over maxSize bytes (maxSize > 0),
-// wrapping fsguard.ErrTooLarge, or nested deeper than MaxDepth, wrapping
-// ErrTooDeep and naming the line; nil otherwise. Malformed TOML is left to
-// the decoder.
+// wrapping fsguard.ErrTooLarge, or nested deeper than MaxDepth, a
+// *DepthError matching ErrTooDeep and naming the line; nil otherwise.
+// Malformed TOML is left to the decoder.
 func Check(data []byte, maxSize int64) error {
 	if maxSize > 0 && int64(len(data)) > maxSize {
 		return fmt.Errorf("%w (%d bytes; the limit is %d)", fsguard.ErrTooLarge, len(data), maxSize)
 	}
 	if line, depth := deepest(data, MaxDepth); depth > MaxDepth {
-		return fmt.Errorf("%w: more than %d levels at line %d (brackets, braces and dotted-key components)", ErrTooDeep, MaxDepth, line)
+		return &DepthError{Line: line}
 	}
 	return nil
 }
+
+// DepthError is Check's error for a document nested deeper than MaxDepth;
+// it matches ErrTooDeep with errors.Is.
+type DepthError struct {
+	Line int // 1-based line where the nesting goes past MaxDepth
+}
+
+func (e *DepthError) Error() string {
+	return fmt.Sprintf("%v: more than %d levels at line %d (brackets, braces and dotted-key components)", ErrTooDeep, MaxDepth, e.Line)
+}
+
+// Is makes errors.Is(err, ErrTooDeep) true.
+func (e *DepthError) Is(target error) bool { return target == ErrTooDeep }
 
 // deepest scans data and returns the first line where the nesting exceeds
 // limit, with that depth, or (0, the deepest nesting seen) when it never
