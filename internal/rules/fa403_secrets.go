@@ -3,7 +3,6 @@ package rules
 import (
 	"bufio"
 	"math"
-	"os"
 	"path"
 	"regexp"
 	"strconv"
@@ -250,7 +249,7 @@ func checkSecrets(p *Pass) {
 // envSecrets reports KEY=value lines of a .env file whose key looks secret
 // and whose value is real.
 func envSecrets(p *Pass, file source.File) {
-	fh, err := os.Open(file.Path)
+	fh, err := file.Open()
 	if err != nil {
 		return
 	}
