@@ -2,7 +2,6 @@ package tomlsafe
 
 import (
 	"errors"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -98,7 +97,7 @@ func TestDecodeCostAtLimit(t *testing.T) {
 		}
 		took := time.Since(start)
 		t.Logf("%s: %d bytes decoded in %v", name, len(doc), took)
-		if took > 20*time.Second && os.Getenv("CI") == "" {
+		if took > 30*time.Second { // about 3 s on 2 shared cores
 			t.Errorf("%s: %v", name, took)
 		}
 	}
