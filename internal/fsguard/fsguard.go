@@ -47,6 +47,27 @@ func OpenIn(root *os.Root, name string) (*os.File, error) {
 	return checkRegular(f)
 }
 
+// OpenDir opens the directory name inside root for listing, without
+// blocking should a named pipe have taken its place; anything but a
+// directory is refused, and so is a path leading outside root
+// (ErrOutside).
+func OpenDir(root *os.Root, name string) (*os.File, error) {
+	f, err := root.OpenFile(name, os.O_RDONLY|nonblock, 0)
+	if err != nil {
+		return nil, outside(err)
+	}
+	info, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	if !info.IsDir() {
+		f.Close()
+		return nil, &fs.PathError{Op: "open", Path: f.Name(), Err: fmt.Errorf("not a directory (%s)", FileType(info.Mode()))}
+	}
+	return f, nil
+}
+
 // checkRegular returns f when the opened handle is a regular file, and
 // closes it otherwise.
 func checkRegular(f *os.File) (*os.File, error) {

@@ -90,6 +90,19 @@ func TestOpen(t *testing.T) {
 			t.Errorf("%s: %v; want not regular", name, err)
 		}
 	}
+	if d, err := OpenDir(root, "sub"); err != nil {
+		t.Errorf("OpenDir sub: %v", err)
+	} else {
+		d.Close()
+	}
+	for _, name := range []string{"pipe.txt", "in.txt"} {
+		if _, err := OpenDir(root, name); err == nil || !strings.Contains(err.Error(), "not a directory") {
+			t.Errorf("OpenDir %s: %v", name, err)
+		}
+	}
+	if _, err := OpenDir(root, "outdir"); !errors.Is(err, ErrOutside) {
+		t.Errorf("OpenDir outdir: %v", err)
+	}
 	if _, err := ReadFile(filepath.Join(out, "pipe"), 100); !errors.Is(err, ErrNotRegular) || !strings.Contains(err.Error(), "named pipe") {
 		t.Errorf("a named pipe opened directly: %v", err)
 	}

@@ -219,7 +219,7 @@ func relName(rel []string) string {
 // with ignore the .gitignore patterns in force.
 func (w *walker) dir(rel []string, ignore []gitignore.Pattern) {
 	p := w.osPath(rel)
-	fh, err := w.root.Open(relName(rel))
+	fh, err := fsguard.OpenDir(w.root, relName(rel))
 	if err != nil {
 		w.diag(p, "skipped: %v", err)
 		return
