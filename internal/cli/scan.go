@@ -336,7 +336,7 @@ func suppressions(p *project) (map[string][]config.Suppression, []*finding.Diagn
 		if f.Kind == source.Python {
 			continue
 		}
-		fh, err := os.Open(f.Path)
+		fh, err := f.Open() // through the scan root, regular files only
 		if err != nil {
 			continue
 		}

@@ -4,14 +4,20 @@
 package config
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 
 	"github.com/BurntSushi/toml"
+
+	"github.com/fastapi-audit/fastapi-audit/internal/fsguard"
+	"github.com/fastapi-audit/fastapi-audit/internal/tomlsafe"
 )
 
 // Config is the settings file's content. Keys mirror the command-line
@@ -51,10 +57,10 @@ func Find(dir string) (string, error) {
 	}
 	for d := abs; ; d = filepath.Dir(d) {
 		if p := filepath.Join(d, ".fastapi-audit.toml"); fileExists(p) {
-			return p, nil
+			return p, nil // Load refuses it if it is not a regular file
 		}
 		if p := filepath.Join(d, "pyproject.toml"); fileExists(p) {
-			if b, err := os.ReadFile(p); err == nil && strings.Contains(string(b), "tool.fastapi-audit") {
+			if mentionsSettings(p) {
 				return p, nil
 			}
 		}
@@ -69,12 +75,30 @@ func fileExists(p string) bool {
 	return err == nil
 }
 
+// mentionsSettings reports a pyproject.toml whose first
+// tomlsafe.MaxConfigSize bytes name [tool.fastapi-audit] (Load then
+// reports one that is larger). A file that is not regular is not read.
+func mentionsSettings(p string) bool {
+	f, err := fsguard.Open(p)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, tomlsafe.MaxConfigSize))
+	return err == nil && bytes.Contains(b, []byte("tool.fastapi-audit"))
+}
+
 // Load reads a settings file: the [tool.fastapi-audit] table of a
 // pyproject.toml, or the whole of any other file. Unknown keys are errors
-// that name the key.
+// that name the key. A file that is not a regular file, is over
+// tomlsafe.MaxConfigSize or nests deeper than tomlsafe.MaxDepth is an
+// error too.
 func Load(path string) (*Config, error) {
-	b, err := os.ReadFile(path)
+	b, err := fsguard.ReadFile(path, tomlsafe.MaxConfigSize)
 	if err != nil {
+		if !errors.As(err, new(*fs.PathError)) {
+			err = fmt.Errorf("%s: %w", path, err) // name the file
+		}
 		return nil, fmt.Errorf("reading configuration: %w", err)
 	}
 	return decode(path, b)
@@ -84,9 +108,12 @@ func Load(path string) (*Config, error) {
 // base name says whether it is a pyproject.toml).
 func decode(path string, b []byte) (*Config, error) {
 	var c Config
-	var err error
 	var md toml.MetaData
 	prefix := ""
+	err := tomlsafe.Check(b, tomlsafe.MaxConfigSize)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
 	if filepath.Base(path) == "pyproject.toml" {
 		var doc struct {
 			Tool struct {

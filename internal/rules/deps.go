@@ -7,20 +7,45 @@ import (
 	"deps.dev/util/semver"
 
 	"github.com/fastapi-audit/fastapi-audit/internal/deps/manifest"
+	"github.com/fastapi-audit/fastapi-audit/internal/finding"
 	"github.com/fastapi-audit/fastapi-audit/internal/source"
 )
 
 // Dependencies returns every dependency the project's dependency files
-// declare (manifest.Project), computed once per run unless the caller gave
+// declare (manifest.Collect), computed once per run unless the caller gave
 // them in Options.
 func (p *Pass) Dependencies() []manifest.Declared {
-	p.shared.depsOnce.Do(func() {
-		p.shared.deps = p.Options.Dependencies
-		if p.shared.deps == nil {
-			p.shared.deps = manifest.Project(p.Files)
+	p.shared.dependencies(p.Files, p.Options)
+	return p.shared.deps
+}
+
+// dependencies reads the dependency files once per run: the dependencies
+// (unless the caller gave them) and the problems met reading them.
+func (sh *shared) dependencies(files []source.File, opts Options) {
+	sh.depsOnce.Do(func() {
+		sh.deps, sh.depProblems = manifest.Collect(files)
+		if opts.Dependencies != nil {
+			sh.deps = opts.Dependencies
 		}
 	})
-	return p.shared.deps
+}
+
+// diagnoseDependencies tells opts.Diagnose of every problem met reading
+// the dependency files (an include not followed, a line or a whole file
+// that cannot be parsed), once per run, whatever rules were selected:
+// what those files declare is missing from the dependency rules.
+func (sh *shared) diagnoseDependencies(files []source.File, opts Options) {
+	if opts.Diagnose == nil {
+		return
+	}
+	sh.dependencies(files, opts)
+	for _, pr := range sh.depProblems {
+		loc := finding.Location{File: relPath(pr.Source.Rel), Line: pr.Line}
+		if pr.Line > 0 {
+			loc.Column = 1
+		}
+		opts.Diagnose(&finding.Diagnostic{Kind: "dependencies", Location: loc, Message: pr.Message})
+	}
 }
 
 // lockDirs returns the directories holding a lock file.

@@ -2,7 +2,6 @@ package rules
 
 import (
 	"bufio"
-	"os"
 	"path"
 	"strconv"
 	"strings"
@@ -133,7 +132,7 @@ func checkSecrets(p *Pass) {
 // envSecrets reports KEY=value lines of a .env file whose key looks secret
 // and whose value is real.
 func envSecrets(p *Pass, file source.File) {
-	fh, err := os.Open(file.Path)
+	fh, err := file.Open()
 	if err != nil {
 		return
 	}

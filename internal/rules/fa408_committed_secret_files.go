@@ -3,7 +3,6 @@ package rules
 import (
 	"bufio"
 	"io"
-	"os"
 	"path"
 	"strings"
 
@@ -44,7 +43,7 @@ func init() {
 				base := path.Base(file.Rel)
 				switch ext := path.Ext(base); {
 				case strings.HasPrefix(base, ".env"):
-					if envHoldsSecret(file.Path) {
+					if envHoldsSecret(file) {
 						p.ReportFile(file, 1, "", "%s is an environment file in the source tree, not ignored by .gitignore: the secrets in it get committed", file.Rel)
 					} else {
 						f := p.ReportFile(file, 1, "", "%s is an environment file in the source tree, not ignored by .gitignore: it holds no secret yet, but the next one added gets committed", file.Rel)
@@ -53,7 +52,7 @@ func init() {
 				case ext == ".p12" || ext == ".pfx":
 					p.ReportFile(file, 1, "", "%s is a key store in the source tree: the private key inside gets committed", file.Rel)
 				default:
-					if line, ok := privateKeyLine(file.Path); ok {
+					if line, ok := privateKeyLine(file); ok {
 						p.ReportFile(file, line, "", "%s holds a private key: it gets committed with the source", file.Rel)
 					}
 				}
@@ -63,8 +62,8 @@ func init() {
 }
 
 // privateKeyLine returns the line of a PEM private-key header in a file.
-func privateKeyLine(name string) (int, bool) {
-	fh, err := os.Open(name)
+func privateKeyLine(file source.File) (int, bool) {
+	fh, err := file.Open()
 	if err != nil {
 		return 0, false
 	}
@@ -81,8 +80,8 @@ func privateKeyLine(name string) (int, bool) {
 
 // envHoldsSecret reports an environment file with a secret-named key set
 // to a value.
-func envHoldsSecret(name string) bool {
-	fh, err := os.Open(name)
+func envHoldsSecret(file source.File) bool {
+	fh, err := file.Open()
 	if err != nil {
 		return false
 	}

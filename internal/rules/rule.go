@@ -145,8 +145,9 @@ type Options struct {
 	// Diagnose, when not nil, is told of analyses that did not cover the
 	// whole program (the taint analysis running out of its budget, a rule
 	// that panicked: with Diagnose set a panicking rule is recovered and
-	// reported, without it the panic goes on); it may be called
-	// concurrently.
+	// reported, without it the panic goes on) and, once per run, of the
+	// problems met reading the dependency files (kind "dependencies"); it
+	// may be called concurrently.
 	Diagnose func(*finding.Diagnostic)
 	// TaintBudget is the number of evaluations the taint analysis may make;
 	// 0 means its default for the program's size.
@@ -169,12 +170,13 @@ type Pass struct {
 // shared holds results computed once per run for every rule. Rules run
 // concurrently, so each result is built under a sync.Once or a lock.
 type shared struct {
-	flows     []*taint.Flow
-	flowsOnce sync.Once
-	deps      []manifest.Declared
-	depsOnce  sync.Once
-	funcsMu   sync.Mutex
-	funcs     map[*semantic.Module]*funcIndex
+	flows       []*taint.Flow
+	flowsOnce   sync.Once
+	deps        []manifest.Declared
+	depProblems []manifest.Problem
+	depsOnce    sync.Once
+	funcsMu     sync.Mutex
+	funcs       map[*semantic.Module]*funcIndex
 }
 
 // taintSinks are the sinks the taint rules declare, by rule id.
@@ -236,8 +238,11 @@ func crashed(name string, v any) *finding.Diagnostic {
 	if r := Get(name); r != nil {
 		what = fmt.Sprintf("rule %s (%s)", r.ID, r.Name)
 	}
-	if name == "taint" {
+	switch name {
+	case "taint":
 		what = "the taint analysis (FA101-FA114)"
+	case "dependency files":
+		what = "reading the dependency files (FA801-FA804)"
 	}
 	stack := strings.Split(string(debug.Stack()), "\n")
 	// The frames below the panic: the goroutine line, the runtime's panic
@@ -318,9 +323,13 @@ func Run(rs []*Rule, model *fastapi.Model, files []source.File, opts Options) []
 	if len(tainted) > 0 {
 		jobs = append([]func(){guarded("taint", func() { sh.runTaint(model, opts) })}, append(jobs, tainted...)...)
 	}
-	parallel.For(len(jobs), 0, func() bool { return opts.Context != nil && opts.Context.Err() != nil }, func(i int) { jobs[i]() })
+	stopped := func() bool { return opts.Context != nil && opts.Context.Err() != nil }
+	parallel.For(len(jobs), 0, stopped, func(i int) { jobs[i]() })
 	if panicked != "" {
 		panic(panicked)
+	}
+	if !stopped() {
+		guarded("dependency files", func() { sh.diagnoseDependencies(files, opts) })()
 	}
 	var all []*finding.Finding
 	for _, fs := range found {

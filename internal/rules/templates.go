@@ -2,11 +2,13 @@ package rules
 
 import (
 	"os"
+	"path"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
 
+	"github.com/fastapi-audit/fastapi-audit/internal/fsguard"
 	"github.com/fastapi-audit/fastapi-audit/internal/python/semantic"
 	"github.com/fastapi-audit/fastapi-audit/internal/python/syntax"
 )
@@ -24,41 +26,68 @@ var (
 )
 
 // findTemplate looks for a template next to a module: in templates/
-// directories of the module's directory and its parents.
-func findTemplate(mod *semantic.Module, name string) string {
-	if strings.Contains(name, "..") || filepath.IsAbs(name) {
-		return ""
+// directories of the module's directory and its parents, up to the
+// scanned root, and only through it (os.Root: a template that is a link
+// leading outside is not read). It returns the template's content, or nil.
+func findTemplate(mod *semantic.Module, name string) []byte {
+	if strings.Contains(name, "..") || filepath.IsAbs(name) || path.IsAbs(name) {
+		return nil
 	}
-	dir := filepath.Dir(mod.Path)
+	rootDir, ok := moduleRoot(mod)
+	if !ok {
+		return nil
+	}
+	root, err := os.OpenRoot(rootDir)
+	if err != nil {
+		return nil
+	}
+	defer root.Close()
+	dir := path.Dir(mod.Rel)
 	for i := 0; i < 5; i++ {
-		for _, cand := range []string{filepath.Join(dir, "templates", name), filepath.Join(dir, name)} {
-			if info, err := os.Stat(cand); err == nil && info.Mode().IsRegular() && info.Size() <= maxTemplateSize {
-				return cand
+		for _, cand := range []string{path.Join(dir, "templates", name), path.Join(dir, name)} {
+			if b, err := fsguard.ReadFileIn(root, cand, maxTemplateSize); err == nil {
+				return b
 			}
 		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
+		if dir == "." {
 			break
 		}
-		dir = parent
+		dir = path.Dir(dir)
 	}
-	return ""
+	return nil
+}
+
+// moduleRoot is the directory a module was found under: its path without
+// its root-relative name (for a file scanned on its own, its directory).
+func moduleRoot(mod *semantic.Module) (string, bool) {
+	p := filepath.ToSlash(mod.Path)
+	switch {
+	case mod.Rel == "" || path.IsAbs(mod.Rel):
+		return "", false
+	case p == mod.Rel:
+		return ".", true
+	case strings.HasSuffix(p, "/"+mod.Rel):
+		root := strings.TrimSuffix(p, "/"+mod.Rel)
+		if root == "" {
+			root = "/"
+		}
+		return filepath.FromSlash(root), true
+	}
+	return "", false
 }
 
 // unescapedVars returns the context variables a Jinja2 template prints
 // without escaping: with |safe, or inside {% autoescape false %}.
 func unescapedVars(mod *semantic.Module, name string) map[string]bool {
-	path := findTemplate(mod, name)
-	if path == "" {
-		return nil
-	}
+	rootDir, _ := moduleRoot(mod)
+	key := rootDir + "\x00" + path.Dir(mod.Rel) + "\x00" + name
 	templateCacheMu.Lock()
 	defer templateCacheMu.Unlock()
-	if vars, ok := templateCache[path]; ok {
+	if vars, ok := templateCache[key]; ok {
 		return vars
 	}
 	vars := map[string]bool{}
-	if b, err := os.ReadFile(path); err == nil {
+	if b := findTemplate(mod, name); b != nil {
 		text := string(b)
 		for _, m := range safeFilterRE.FindAllStringSubmatch(text, -1) {
 			vars[m[1]] = true
@@ -69,7 +98,7 @@ func unescapedVars(mod *semantic.Module, name string) map[string]bool {
 			}
 		}
 	}
-	templateCache[path] = vars
+	templateCache[key] = vars
 	return vars
 }
 

@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 )
 
 // TestDiscoverHostile checks the paths hostile trees take: special files
@@ -70,17 +72,122 @@ func TestReadSourceBounds(t *testing.T) {
 	if err := os.WriteFile(p, []byte(strings.Repeat("x = 1\n", 100)), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := readSource(p, 50); err == nil || !strings.Contains(err.Error(), "grew over the size limit") {
+	if _, err := readSource(File{Path: p}, 50); err == nil || !strings.Contains(err.Error(), "grew over the size limit") {
 		t.Errorf("a file over the limit: %v", err)
 	}
-	if b, err := readSource(p, 600); err != nil || len(b) != 600 {
+	if b, err := readSource(File{Path: p}, 600); err != nil || len(b) != 600 {
 		t.Errorf("a file at the limit: %d bytes, %v", len(b), err)
 	}
-	if b, err := readSource(p, -1); err != nil || len(b) != 600 {
+	if b, err := readSource(File{Path: p}, -1); err != nil || len(b) != 600 {
 		t.Errorf("no limit: %d bytes, %v", len(b), err)
 	}
 	parsed := ParseAll([]File{{Path: p, Rel: "grown.py", Kind: Python, Size: 10}}, 1, 50)
 	if errs := parsed[0].Syntax.Errors; len(errs) != 1 || !strings.Contains(errs[0].Msg, "cannot read") {
 		t.Errorf("parsing a file that grew: %v", errs)
+	}
+}
+
+// hangGuard fails the test, instead of hanging the run, when a named pipe
+// was opened for reading after all.
+func hangGuard(t *testing.T) func() {
+	t.Helper()
+	done := make(chan struct{})
+	go func() {
+		select {
+		case <-done:
+		case <-time.After(20 * time.Second):
+			panic(t.Name() + ": a named pipe was opened and blocked the reader")
+		}
+	}()
+	return func() { close(done) }
+}
+
+// TestDiscoverStaysInRoot builds a tree whose links lead out of it (to a
+// directory holding a canary, a private key and a named pipe that would
+// hang a reader) and inside it: the links out are reported and nothing
+// behind them is listed or read, the links inside still work, and a file
+// replaced by a link out (or a named pipe) after discovery is not read.
+func TestDiscoverStaysInRoot(t *testing.T) {
+	defer hangGuard(t)()
+	base := t.TempDir()
+	root, out := filepath.Join(base, "tree"), filepath.Join(base, "out")
+	const canary = "CANARY_0f1e2d3c4b5a"
+	write(t, out, map[string]string{
+		"site/sitecustomize.py": "SECRET = '" + canary + "'\n",
+		"site/private/k.key":    "-----BEGIN PRIVATE KEY-----\n" + canary + "\n",
+		"env":                   "SECRET_KEY=" + canary + "\n",
+	})
+	if err := syscall.Mkfifo(filepath.Join(out, "site", "pipe.py"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	write(t, root, map[string]string{"app/main.py": "x = 1\n", "app/conf.py": "y = 2\n", "sub/keep.py": ""})
+	if err := syscall.Mkfifo(filepath.Join(root, "sub", ".gitignore"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	links := map[string]string{
+		"etc":         filepath.Join(out, "site"), // absolute, out
+		".env":        "../out/env",               // relative, out
+		"lib":         "app",                      // a directory inside
+		"settings.py": "app/conf.py",              // a file inside
+		"hop":         "sub/hop2",                 // inside, then out
+		"sub/hop2":    "../../out/site",
+		"pipe.py":     "../out/site/pipe.py", // a named pipe outside
+	}
+	for name, target := range links {
+		if err := os.Symlink(target, filepath.Join(root, name)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	files, diags, err := Discover([]string{root}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"app/conf.py", "app/main.py", "settings.py", "sub/keep.py"}
+	if got := rels(files); !slices.Equal(got, want) {
+		t.Errorf("files %v, want %v", got, want)
+	}
+	var msgs []string
+	for _, d := range diags {
+		msgs = append(msgs, d.String())
+	}
+	all := strings.Join(msgs, "\n")
+	for _, name := range []string{"etc", ".env", "hop", "sub/hop2", "pipe.py"} {
+		want := filepath.Join(root, name) + ": skipped: symbolic link leads outside the scanned root"
+		if !strings.Contains(all, want) {
+			t.Errorf("diagnostics:\n%s\nwant %q", all, want)
+		}
+	}
+	if !strings.Contains(all, "etc: skipped: symbolic link leads outside the scanned root (absolute links are not followed)") {
+		t.Errorf("diagnostics:\n%s\nwant the absolute link named", all)
+	}
+	if !strings.Contains(all, filepath.Join("sub", ".gitignore")+": not applied: ") || !strings.Contains(all, "named pipe") {
+		t.Errorf("diagnostics:\n%s\nwant the named-pipe .gitignore", all)
+	}
+	if len(diags) != 6 {
+		t.Errorf("%d diagnostics:\n%s\nwant 6", len(diags), all)
+	}
+
+	// The tree changes after discovery: conf.py becomes a link out, and
+	// main.py a link to the named pipe outside.
+	for name, target := range map[string]string{"app/conf.py": "../../out/site/sitecustomize.py", "app/main.py": "../../out/site/pipe.py"} {
+		p := filepath.Join(root, name)
+		if err := os.Remove(p); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Symlink(target, p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, p := range ParseAll(files, 2, 0) {
+		text := string(p.Syntax.Src)
+		if strings.Contains(text, canary) {
+			t.Errorf("%s: read the canary outside the tree", p.Rel)
+		}
+		switch p.Rel {
+		case "app/conf.py", "app/main.py", "settings.py":
+			if len(p.Syntax.Errors) != 1 || !strings.Contains(p.Syntax.Errors[0].Msg, "leads outside the scanned root") {
+				t.Errorf("%s: %v, want refused as outside the root", p.Rel, p.Syntax.Errors)
+			}
+		}
 	}
 }

@@ -4,10 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"os"
 	"sync/atomic"
 
+	"github.com/fastapi-audit/fastapi-audit/internal/fsguard"
 	"github.com/fastapi-audit/fastapi-audit/internal/parallel"
 	"github.com/fastapi-audit/fastapi-audit/internal/python/syntax"
 )
@@ -82,7 +81,7 @@ func ParseAllContext(ctx context.Context, files []File, jobs int, maxSize int64,
 }
 
 func parseOne(f File, opts *syntax.Options) *Parsed {
-	src, err := readSource(f.Path, int64(opts.MaxFileSize))
+	src, err := readSource(f, int64(opts.MaxFileSize))
 	if err != nil {
 		file, _ := syntax.ParseFile(f.Path, nil, opts)
 		file.Errors = append(file.Errors, &syntax.Error{Pos: syntax.Position{Line: 1, Column: 1}, File: f.Path, Msg: fmt.Sprintf("cannot read: %v", err)})
@@ -96,46 +95,18 @@ func parseOne(f File, opts *syntax.Options) *Parsed {
 // limit after discovery measured it.
 var errGrew = errors.New("grew over the size limit since it was listed")
 
-// readSource reads a file found by Discover, at most limit bytes when limit
-// is positive: a file that changed since it was listed (grew, or was
-// replaced by a named pipe or device) must not make the read unbounded.
-func readSource(path string, limit int64) ([]byte, error) {
+// readSource reads a file found by Discover, through its root (see
+// File.Open), at most limit bytes when limit is positive: a file that
+// changed since it was listed (grew, or was replaced by a named pipe, a
+// device or a link leading outside the root) must not make the read
+// unbounded or leave the tree.
+func readSource(f File, limit int64) ([]byte, error) {
 	if limit == 0 {
 		limit = DefaultMaxFileSize
 	}
-	fh, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer fh.Close()
-	info, err := fh.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if !info.Mode().IsRegular() {
-		return nil, fmt.Errorf("not a regular file (%s)", fileType(info.Mode().Type()))
-	}
-	if limit < 0 {
-		return io.ReadAll(fh)
-	}
-	// One buffer of the size the file had (a bytes.Buffer would keep up to
-	// twice that alive with the syntax tree), one byte more to see growth.
-	src := make([]byte, min(info.Size(), limit)+1)
-	n, err := io.ReadFull(fh, src)
-	switch {
-	case err == io.EOF || err == io.ErrUnexpectedEOF:
-		src = src[:n] // as large as stat said, or shrunk since
-	case err != nil:
-		return nil, err
-	default: // grew since stat: read on, up to the limit
-		more, err := io.ReadAll(io.LimitReader(fh, limit+1-int64(n)))
-		if err != nil {
-			return nil, err
-		}
-		src = append(src, more...)
-	}
-	if int64(len(src)) > limit {
+	src, err := f.ReadFile(limit)
+	if errors.Is(err, fsguard.ErrTooLarge) {
 		return nil, fmt.Errorf("%w (%d bytes)", errGrew, limit)
 	}
-	return src, nil
+	return src, err
 }

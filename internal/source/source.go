@@ -1,8 +1,9 @@
 // Package source finds the files a scan reads: Python modules, dependency
 // manifests and environment files under one or more paths. It honours
 // .gitignore files and exclude globs, skips virtual environments, vendored
-// and build directories, follows symbolic links without looping, reads files
-// with a size limit and parses Python files on all cores.
+// and build directories, follows symbolic links without looping and
+// without leaving the scanned root, reads regular files only, with a size
+// limit, and parses Python files on all cores.
 package source
 
 import (
@@ -13,10 +14,13 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/bmatcuk/doublestar/v4"
 	"github.com/go-git/go-git/v5/plumbing/format/gitignore"
+
+	"github.com/fastapi-audit/fastapi-audit/internal/fsguard"
 )
 
 // DefaultMaxFileSize is the largest file read by default, in bytes.
@@ -117,6 +121,12 @@ func classify(rel string) (Kind, bool) {
 // Discover walks the given paths and returns the files to scan in a stable
 // order, with diagnostics for what it skipped. It fails only when a path
 // does not exist or an exclude glob is malformed.
+//
+// Each directory path is walked as a boundary (an os.Root): a symbolic
+// link leading outside it is reported and never followed, nor is anything
+// read through it; links that stay inside are followed, and a loop is
+// walked once. A file named as a path is its own root, read even when it
+// is a link.
 func Discover(paths []string, opts Options) ([]File, []Diagnostic, error) {
 	for _, g := range opts.Exclude {
 		if !doublestar.ValidatePattern(g) {
@@ -127,7 +137,7 @@ func Discover(paths []string, opts Options) ([]File, []Diagnostic, error) {
 	if limit == 0 {
 		limit = DefaultMaxFileSize
 	}
-	w := &walker{opts: opts, limit: limit, seen: map[string]bool{}}
+	w := &walker{opts: opts, limit: limit, seen: map[any]bool{}}
 	for _, p := range paths {
 		info, err := os.Stat(p)
 		if err != nil {
@@ -136,7 +146,7 @@ func Discover(paths []string, opts Options) ([]File, []Diagnostic, error) {
 		if !info.IsDir() {
 			if !info.Mode().IsRegular() {
 				// A named pipe or device would block the reader or never end.
-				w.diag(p, "skipped: not a regular file (%s)", fileType(info.Mode()))
+				w.diag(p, "skipped: not a regular file (%s)", fsguard.FileType(info.Mode()))
 				continue
 			}
 			kind, ok := classify(filepath.ToSlash(p))
@@ -146,19 +156,25 @@ func Discover(paths []string, opts Options) ([]File, []Diagnostic, error) {
 			w.add(File{Path: p, Root: p, Rel: filepath.Base(p), Kind: kind, Size: info.Size()})
 			continue
 		}
-		w.root = p
-		w.dir(p, nil, nil)
+		root, err := os.OpenRoot(p)
+		if err != nil {
+			return nil, nil, fmt.Errorf("scan path: %w", err)
+		}
+		w.root, w.rootPath = root, p
+		w.dir(nil, nil)
+		root.Close()
 	}
 	return w.files, w.diags, nil
 }
 
 type walker struct {
-	opts  Options
-	limit int64
-	root  string
-	seen  map[string]bool // real paths of directories entered, against symlink loops
-	files []File
-	diags []Diagnostic
+	opts     Options
+	limit    int64
+	root     *os.Root // the directory scan path being walked; nothing is opened but through it
+	rootPath string   // its path, as given
+	seen     map[any]bool
+	files    []File
+	diags    []Diagnostic
 }
 
 func (w *walker) diag(p, format string, args ...any) {
@@ -185,31 +201,53 @@ func (w *walker) excluded(rel string) bool {
 	return false
 }
 
-// dir scans directory p; rel is its path below the root as components and
-// ignore the .gitignore patterns in force.
-func (w *walker) dir(p string, rel []string, ignore []gitignore.Pattern) {
-	real, err := filepath.EvalSymlinks(p)
+// osPath is the path of rel (components below the root) as reached from
+// the scan path, for diagnostics and File.Path.
+func (w *walker) osPath(rel []string) string {
+	return filepath.Join(append([]string{w.rootPath}, rel...)...)
+}
+
+// relName is rel as os.Root takes it.
+func relName(rel []string) string {
+	if len(rel) == 0 {
+		return "."
+	}
+	return path.Join(rel...)
+}
+
+// dir scans the directory at rel (its path below the root as components)
+// with ignore the .gitignore patterns in force.
+func (w *walker) dir(rel []string, ignore []gitignore.Pattern) {
+	p := w.osPath(rel)
+	fh, err := fsguard.OpenDir(w.root, relName(rel))
 	if err != nil {
 		w.diag(p, "skipped: %v", err)
 		return
 	}
-	if w.seen[real] {
+	defer fh.Close()
+	info, err := fh.Stat()
+	if err != nil {
+		w.diag(p, "skipped: %v", err)
+		return
+	}
+	id := fileID(info, p)
+	if w.seen[id] {
 		return // reached again through a symbolic link
 	}
-	w.seen[real] = true
-	if len(rel) > 0 && isVirtualenv(p) {
+	w.seen[id] = true
+	if len(rel) > 0 && w.isVirtualenv(rel) {
 		return
 	}
-	entries, err := os.ReadDir(p)
+	entries, err := fh.ReadDir(-1)
 	if err != nil {
 		w.diag(p, "skipped: %v", err)
 		return
 	}
+	slices.SortFunc(entries, func(a, b fs.DirEntry) int { return strings.Compare(a.Name(), b.Name()) })
 	if !w.opts.NoGitignore {
-		file := filepath.Join(p, ".gitignore")
-		ps, cut := readGitignore(file, rel, maxGitignorePatterns-len(ignore))
+		ps, cut := w.readGitignore(append(rel[:len(rel):len(rel)], ".gitignore"), rel, maxGitignorePatterns-len(ignore))
 		if cut {
-			w.diag(file, "only the first patterns were applied: more than %d .gitignore patterns in force (or a file over %d bytes)",
+			w.diag(filepath.Join(p, ".gitignore"), "only the first patterns were applied: more than %d .gitignore patterns in force (or a file over %d bytes)",
 				maxGitignorePatterns, maxGitignoreSize)
 		}
 		ignore = append(ignore, ps...)
@@ -217,38 +255,46 @@ func (w *walker) dir(p string, rel []string, ignore []gitignore.Pattern) {
 	matcher := gitignore.NewMatcher(ignore)
 	for _, e := range entries {
 		name := e.Name()
-		child := filepath.Join(p, name)
-		crel := append(append([]string(nil), rel...), name)
+		crel := append(rel[:len(rel):len(rel)], name)
+		child := w.osPath(crel)
 		relPath := path.Join(crel...)
-		typ := e.Type()
-		isDir := e.IsDir()
-		var size int64
-		var special fs.FileMode // the type of a file that is neither a directory nor regular
-		if typ&fs.ModeSymlink != 0 || !isDir {
-			info, err := os.Stat(child)
-			if err != nil {
-				if errors.Is(err, fs.ErrNotExist) {
-					// A dangling link, such as an editor's lock file
-					// (.#main.py): nothing to read, nothing to report.
-					continue
-				}
-				w.diag(child, "skipped: %v", err)
-				continue
-			}
-			isDir = info.IsDir()
-			size = info.Size()
-			if !isDir && !info.Mode().IsRegular() {
-				special = info.Mode().Type()
-			}
+		var info fs.FileInfo
+		var err error
+		if e.Type()&fs.ModeSymlink != 0 {
+			// Followed through the root: a link leading out of it is
+			// refused before anything behind it is touched.
+			info, err = fsguard.Stat(w.root, relPath)
+		} else {
+			info, err = w.root.Lstat(relPath)
 		}
+		if err != nil {
+			switch {
+			case errors.Is(err, fs.ErrNotExist):
+				// A dangling link, such as an editor's lock file
+				// (.#main.py), or a file gone since the listing:
+				// nothing to read, nothing to report.
+			case fsguard.Escapes(err):
+				if !matcher.Match(crel, false) && !w.excluded(relPath) {
+					how := ""
+					if target, err := w.root.Readlink(relPath); err == nil && filepath.IsAbs(target) {
+						how = " (absolute links are not followed)"
+					}
+					w.diag(child, "skipped: symbolic link leads outside the scanned root%s", how)
+				}
+			default:
+				w.diag(child, "skipped: %v", err)
+			}
+			continue
+		}
+		isDir := info.IsDir()
 		if matcher.Match(crel, isDir) || w.excluded(relPath) {
 			continue
 		}
-		if special != 0 {
+		if !isDir && !info.Mode().IsRegular() {
 			// A named pipe or device would block the reader or never end;
 			// report it only when its name says it would have been read.
 			if _, ok := classify(relPath); ok {
-				w.diag(child, "skipped: not a regular file (%s)", fileType(special))
+				w.diag(child, "skipped: not a regular file (%s)", fsguard.FileType(info.Mode()))
 			}
 			continue
 		}
@@ -256,43 +302,58 @@ func (w *walker) dir(p string, rel []string, ignore []gitignore.Pattern) {
 			if skipDirs[name] || strings.HasSuffix(name, ".egg-info") {
 				continue
 			}
-			w.dir(child, crel, ignore)
+			w.dir(crel, ignore)
 			continue
 		}
 		kind, ok := classify(relPath)
 		if !ok {
 			continue
 		}
-		w.add(File{Path: child, Root: w.root, Rel: relPath, Kind: kind, Size: size})
+		w.add(File{Path: child, Root: w.rootPath, Rel: relPath, Kind: kind, Size: info.Size()})
 	}
-}
-
-// fileType names the type of a file that is not regular, for diagnostics.
-func fileType(m fs.FileMode) string {
-	switch {
-	case m&fs.ModeNamedPipe != 0:
-		return "named pipe"
-	case m&fs.ModeSocket != 0:
-		return "socket"
-	case m&fs.ModeCharDevice != 0:
-		return "character device"
-	case m&fs.ModeDevice != 0:
-		return "device"
-	case m&fs.ModeIrregular != 0:
-		return "irregular file"
-	}
-	return "special file"
 }
 
 // isVirtualenv reports whether a directory is a Python virtual environment
 // or conda environment, whatever its name.
-func isVirtualenv(dir string) bool {
+func (w *walker) isVirtualenv(rel []string) bool {
 	for _, marker := range []string{"pyvenv.cfg", "conda-meta"} {
-		if _, err := os.Stat(filepath.Join(dir, marker)); err == nil {
+		if _, err := w.root.Stat(path.Join(append(rel[:len(rel):len(rel)], marker)...)); err == nil {
 			return true
 		}
 	}
 	return false
+}
+
+// Open opens the file for reading: through its scan path as a root (so a
+// path that has become a link leading outside it is refused), or directly
+// when the file was itself the scan path (or has no root). Anything but a
+// regular file is refused without blocking.
+func (f File) Open() (*os.File, error) {
+	if f.Root == "" || f.Root == f.Path {
+		return fsguard.Open(f.Path)
+	}
+	root, err := os.OpenRoot(f.Root)
+	if err != nil {
+		return nil, err
+	}
+	defer root.Close()
+	fh, err := fsguard.OpenIn(root, f.Rel)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", f.Path, err)
+	}
+	return fh, nil
+}
+
+// ReadFile reads the file (see Open), at most limit bytes when limit is
+// positive; a file over it fails with an error wrapping
+// fsguard.ErrTooLarge.
+func (f File) ReadFile(limit int64) ([]byte, error) {
+	fh, err := f.Open()
+	if err != nil {
+		return nil, err
+	}
+	defer fh.Close()
+	return fsguard.ReadAll(fh, limit)
 }
 
 // Bounds on .gitignore files, which come with the scanned code: every
@@ -304,11 +365,15 @@ const (
 	maxGitignoreSize     = 256 << 10 // bytes of one .gitignore read
 )
 
-// readGitignore reads at most max patterns of a .gitignore file; cut is
-// true when it held more, or more than maxGitignoreSize bytes.
-func readGitignore(file string, domain []string, max int) (ps []gitignore.Pattern, cut bool) {
-	fh, err := os.Open(file)
+// readGitignore reads at most max patterns of the .gitignore file at rel
+// (components below the root); cut is true when it held more, or more
+// than maxGitignoreSize bytes.
+func (w *walker) readGitignore(rel, domain []string, max int) (ps []gitignore.Pattern, cut bool) {
+	fh, err := fsguard.OpenIn(w.root, path.Join(rel...))
 	if err != nil {
+		if !errors.Is(err, fs.ErrNotExist) {
+			w.diag(w.osPath(rel), "not applied: %v", err)
+		}
 		return nil, false
 	}
 	defer fh.Close()

@@ -61,10 +61,10 @@ func TestDiscover(t *testing.T) {
 		"migrations/versions/0001.py":  "",
 		"app/__pycache__/main.cpython": "",
 	})
-	if err := os.Symlink(root, filepath.Join(root, "app", "loop")); err != nil {
+	if err := os.Symlink("..", filepath.Join(root, "app", "loop")); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.Symlink(filepath.Join(root, "missing"), filepath.Join(root, "dangling.py")); err != nil {
+	if err := os.Symlink("missing", filepath.Join(root, "dangling.py")); err != nil {
 		t.Fatal(err)
 	}
 	files, diags, err := Discover([]string{root}, Options{Exclude: []string{"migrations"}, MaxFileSize: 100})

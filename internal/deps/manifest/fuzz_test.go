@@ -47,9 +47,14 @@ func FuzzRequirements(f *testing.F) {
 	seed(f, "testdata/req/requirements.txt", "testdata/fastapi-app/requirements.txt", "testdata/cycle/requirements-b.txt")
 	dir := f.TempDir()
 	path := filepath.Join(dir, "requirements.txt")
+	b, err := openBoundary(path, Options{})
+	if err != nil {
+		f.Fatal(err)
+	}
+	defer b.close()
 	f.Fuzz(func(t *testing.T, data []byte) {
 		r := &Result{}
-		parseRequirementsRoot(r, path, data, Options{})
+		parseRequirementsRoot(r, b, path, data, Options{})
 		checkInvariants(t, r, bytes.Count(data, []byte("\n"))+1)
 	})
 }

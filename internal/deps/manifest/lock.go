@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"deps.dev/util/pypi"
-	"github.com/BurntSushi/toml"
 )
 
 // lockDep builds the common part of a lock-file entry. Lines point at the
@@ -40,13 +39,6 @@ func lockGroup(groups []string) string {
 	return strings.Join(groups, ",")
 }
 
-func decodeLock(path string, data []byte, v any) error {
-	if _, err := toml.Decode(string(data), v); err != nil {
-		return fmt.Errorf("parsing %s: %w", path, err)
-	}
-	return nil
-}
-
 // parsePoetryLock reads poetry.lock: [[package]] name, version, category
 // (Poetry < 1.5) or groups (Poetry 2), and [package.source] for
 // non-registry sources.
@@ -65,7 +57,7 @@ func parsePoetryLock(res *Result, path string, data []byte) error {
 			} `toml:"source"`
 		} `toml:"package"`
 	}
-	if err := decodeLock(path, data, &lock); err != nil {
+	if err := decodeTOMLInto(path, data, &lock); err != nil {
 		return err
 	}
 	idx := newTOMLIndex(data)
@@ -118,7 +110,7 @@ func parseUVLock(res *Result, path string, data []byte) error {
 			Dev          map[string][]ref `toml:"dev-dependencies"`
 		} `toml:"package"`
 	}
-	if err := decodeLock(path, data, &lock); err != nil {
+	if err := decodeTOMLInto(path, data, &lock); err != nil {
 		return err
 	}
 	idx := newTOMLIndex(data)
@@ -190,7 +182,7 @@ func parsePDMLock(res *Result, path string, data []byte) error {
 			Editable bool     `toml:"editable"`
 		} `toml:"package"`
 	}
-	if err := decodeLock(path, data, &lock); err != nil {
+	if err := decodeTOMLInto(path, data, &lock); err != nil {
 		return err
 	}
 	idx := newTOMLIndex(data)
@@ -221,7 +213,7 @@ func parsePylock(res *Result, path string, data []byte) error {
 			Archive   map[string]any `toml:"archive"`
 		} `toml:"packages"`
 	}
-	if err := decodeLock(path, data, &lock); err != nil {
+	if err := decodeTOMLInto(path, data, &lock); err != nil {
 		return err
 	}
 	idx := newTOMLIndex(data)

@@ -6,17 +6,28 @@
 // Parsing is purely textual: nothing is installed, resolved or fetched.
 // Problems confined to one line (an unparseable requirement, a missing or
 // cyclic include) are reported as Diagnostics; problems that make a whole
-// file unusable (unreadable, too large, invalid TOML or JSON) are errors.
+// file unusable (unreadable, too large, not a regular file, invalid or too
+// deeply nested TOML, invalid JSON) are errors (*FileError). Files are
+// opened through Options.Root as a boundary (os.Root), so neither an
+// include nor a symbolic link reads outside it, and only regular files
+// are read.
 package manifest
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/BurntSushi/toml"
+
+	"github.com/fastapi-audit/fastapi-audit/internal/fsguard"
+	"github.com/fastapi-audit/fastapi-audit/internal/tomlsafe"
 )
 
 // DefaultMaxFileSize is the largest file read when Options.MaxFileSize is 0.
@@ -73,7 +84,7 @@ func (r *Result) diag(file string, line int, format string, args ...any) {
 
 // Options bound the work Parse does.
 type Options struct {
-	Root            string // requirements includes are followed only inside this directory; empty means the directory of the file parsed
+	Root            string // the file and its requirements includes are opened only inside this directory (symbolic links included); empty means the file is opened as given and includes stay in its directory
 	MaxFileSize     int64  // largest file read, in bytes; 0 means DefaultMaxFileSize, negative means no limit
 	MaxIncludeDepth int    // deepest -r/-c nesting followed; 0 means DefaultMaxIncludeDepth, negative means includes are not followed
 }
@@ -100,8 +111,8 @@ func (o Options) maxIncludeDepth() int {
 var ErrUnsupported = errors.New("unsupported dependency file")
 
 // ErrTooLarge is returned (wrapped, naming the file) when a file exceeds
-// Options.MaxFileSize.
-var ErrTooLarge = errors.New("file too large")
+// Options.MaxFileSize, or a TOML file tomlsafe.MaxManifestSize.
+var ErrTooLarge = fsguard.ErrTooLarge
 
 // Format names the parser Parse chooses for a base name, or "" when there is
 // none: "requirements", "pyproject", "pipfile", "setup.cfg", "poetry.lock",
@@ -132,22 +143,41 @@ func Format(base string) string {
 	return ""
 }
 
+// FileError is Parse's error for a file it cannot use at all.
+type FileError struct {
+	Path string
+	Line int    // 1-based line of a syntax error or of too deep nesting; 0 when it concerns the whole file
+	Msg  string // what went wrong, without the path
+	Err  error  // the cause
+}
+
+func (e *FileError) Error() string { return e.Path + ": " + e.Msg }
+
+// Unwrap returns the cause.
+func (e *FileError) Unwrap() error { return e.Err }
+
 // Parse reads the dependency file at path, choosing the parser by its base
 // name (see Format). Requirements files follow -r/-c includes that stay
-// inside the directory of path (and its subdirectories).
+// inside opts.Root (or the directory of path). Whole-file failures are
+// *FileError values.
 func Parse(path string, opts Options) (*Result, error) {
 	format := Format(filepath.Base(path))
 	if format == "" {
 		return nil, fmt.Errorf("%s: %w", path, ErrUnsupported)
 	}
-	data, err := readFile(path, opts.maxFileSize())
+	b, err := openBoundary(path, opts)
 	if err != nil {
-		return nil, err
+		return nil, &FileError{Path: path, Msg: "cannot read: " + cause(err), Err: err}
+	}
+	defer b.close()
+	data, err := b.readMain(path, opts)
+	if err != nil {
+		return nil, &FileError{Path: path, Msg: "cannot read: " + cause(err), Err: err}
 	}
 	res := &Result{}
 	switch format {
 	case "requirements":
-		parseRequirementsRoot(res, path, data, opts)
+		parseRequirementsRoot(res, b, path, data, opts)
 		return res, nil
 	case "setup.cfg":
 		parseSetupCfg(res, path, data)
@@ -168,34 +198,129 @@ func Parse(path string, opts Options) (*Result, error) {
 		err = parsePylock(res, path, data)
 	}
 	if err != nil {
-		return nil, err
+		return nil, parseError(path, data, err)
 	}
 	// Table-based formats are decoded into maps: report in file order.
 	sort.SliceStable(res.Deps, func(i, j int) bool { return res.Deps[i].Line < res.Deps[j].Line })
 	return res, nil
 }
 
-// readFile reads at most max bytes (max < 0: no limit) and fails, naming
-// the file, when there are more.
-func readFile(path string, max int64) ([]byte, error) {
-	f, err := os.Open(path)
+// boundary is the directory a parse may read in: the file's own directory
+// or Options.Root.
+type boundary struct {
+	root *os.Root // nil when the directory could not be opened (includes then fail one by one)
+	abs  string   // its absolute, cleaned path
+	err  error    // why root is nil
+}
+
+func openBoundary(path string, opts Options) (*boundary, error) {
+	dir := opts.Root
+	if dir == "" {
+		dir = filepath.Dir(path)
+	}
+	abs, err := filepath.Abs(dir)
 	if err != nil {
-		return nil, fmt.Errorf("reading dependency file: %w", err)
+		return nil, err
 	}
-	defer f.Close()
-	if max < 0 {
-		data, err := io.ReadAll(f)
-		if err != nil {
-			return nil, fmt.Errorf("reading %s: %w", path, err)
-		}
-		return data, nil
+	b := &boundary{abs: abs}
+	b.root, b.err = os.OpenRoot(dir)
+	if b.err != nil && opts.Root != "" {
+		return nil, b.err
 	}
-	data, err := io.ReadAll(io.LimitReader(f, max+1))
+	return b, nil
+}
+
+func (b *boundary) close() {
+	if b.root != nil {
+		b.root.Close()
+	}
+}
+
+// rel returns the path of abs (absolute, cleaned) inside the boundary, or
+// false when it is lexically outside.
+func (b *boundary) rel(abs string) (string, bool) {
+	rel, err := filepath.Rel(b.abs, abs)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return "", false
+	}
+	return rel, true
+}
+
+// read reads the file at abs through the boundary, at most max bytes.
+func (b *boundary) read(abs string, max int64) ([]byte, error) {
+	rel, ok := b.rel(abs)
+	if !ok {
+		return nil, fmt.Errorf("%w (%s)", fsguard.ErrOutside, b.abs)
+	}
+	if b.root == nil {
+		return nil, b.err
+	}
+	return fsguard.ReadFileIn(b.root, rel, max)
+}
+
+// readMain reads the file Parse was given: through Options.Root when set,
+// else as named (a file given on its own is its own root).
+func (b *boundary) readMain(path string, opts Options) ([]byte, error) {
+	if opts.Root == "" {
+		return fsguard.ReadFile(path, opts.maxFileSize())
+	}
+	abs, err := filepath.Abs(path)
 	if err != nil {
-		return nil, fmt.Errorf("reading %s: %w", path, err)
+		return nil, err
 	}
-	if int64(len(data)) > max {
-		return nil, fmt.Errorf("%s: %w (more than %d bytes)", path, ErrTooLarge, max)
+	return b.read(abs, opts.maxFileSize())
+}
+
+// cause is an error's message without the path an *fs.PathError adds
+// (the diagnostic names the file already).
+func cause(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
 	}
-	return data, nil
+	return err.Error()
+}
+
+// parseError makes a parser's error a *FileError with the line it names:
+// TOML syntax and nesting errors carry it, JSON ones an offset.
+func parseError(path string, data []byte, err error) *FileError {
+	msg := strings.TrimPrefix(err.Error(), "parsing "+path+": ")
+	fe := &FileError{Path: path, Msg: "cannot parse: " + msg, Err: err}
+	var pe toml.ParseError
+	var de *tomlsafe.DepthError
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &pe):
+		fe.Line = pe.Position.Line
+		fe.Msg = "cannot parse: " + strings.TrimPrefix(pe.Error(), "toml: ")
+	case errors.As(err, &de):
+		fe.Line = de.Line
+		fe.Msg = "not parsed: " + de.Error()
+	case errors.Is(err, ErrTooLarge):
+		fe.Msg = "not parsed: " + msg
+	case errors.As(err, &se):
+		fe.Line = offsetLine(data, se.Offset)
+	case errors.As(err, &te):
+		fe.Line = offsetLine(data, te.Offset)
+	}
+	return fe
+}
+
+// offsetLine is the 1-based line of a byte offset.
+func offsetLine(data []byte, off int64) int {
+	off = min(max(off, 0), int64(len(data)))
+	return bytes.Count(data[:off], []byte("\n")) + 1
+}
+
+// decodeTOMLInto bounds a TOML dependency file (tomlsafe.MaxManifestSize,
+// tomlsafe.MaxDepth) and decodes it into v.
+func decodeTOMLInto(path string, data []byte, v any) error {
+	if err := tomlsafe.Check(data, tomlsafe.MaxManifestSize); err != nil {
+		return fmt.Errorf("parsing %s: %w", path, err)
+	}
+	if _, err := toml.Decode(string(data), v); err != nil {
+		return fmt.Errorf("parsing %s: %w", path, err)
+	}
+	return nil
 }

@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"deps.dev/util/pypi"
-	"github.com/BurntSushi/toml"
 )
 
 // tomlParser carries what the TOML manifest parsers share.
@@ -18,8 +17,8 @@ type tomlParser struct {
 
 func decodeTOML(path string, data []byte) (map[string]any, error) {
 	var doc map[string]any
-	if err := toml.Unmarshal(data, &doc); err != nil {
-		return nil, fmt.Errorf("parsing %s: %w", path, err)
+	if err := decodeTOMLInto(path, data, &doc); err != nil {
+		return nil, err
 	}
 	return doc, nil
 }

@@ -3,31 +3,27 @@ package manifest
 import (
 	"path/filepath"
 	"strings"
+
+	"github.com/fastapi-audit/fastapi-audit/internal/fsguard"
 )
 
 // reqParser parses a pip requirements file and the files it includes.
 type reqParser struct {
 	res     *Result
 	opts    Options
-	root    string          // absolute, cleaned directory of the first file; includes must stay under it
+	bound   *boundary       // includes are read through it, and must stay under it
 	stack   []string        // absolute paths of the files being parsed, outermost first
 	visited map[string]bool // absolute path + mode already parsed (diamond includes are read once)
 }
 
 // parseRequirementsRoot parses the requirements file path whose content is
-// data, following includes.
-func parseRequirementsRoot(res *Result, path string, data []byte, opts Options) {
+// data, following includes inside the boundary b.
+func parseRequirementsRoot(res *Result, b *boundary, path string, data []byte, opts Options) {
 	abs, err := filepath.Abs(path)
 	if err != nil {
 		abs = filepath.Clean(path)
 	}
-	root := filepath.Dir(abs)
-	if opts.Root != "" {
-		if r, err := filepath.Abs(opts.Root); err == nil {
-			root = r
-		}
-	}
-	p := &reqParser{res: res, opts: opts, root: root, visited: map[string]bool{}}
+	p := &reqParser{res: res, opts: opts, bound: b, visited: map[string]bool{}}
 	p.file(path, abs, data, false)
 }
 
@@ -213,7 +209,7 @@ func (p *reqParser) include(display string, line int, target string, constraint 
 		return
 	}
 	if len(p.stack) > p.opts.maxIncludeDepth() {
-		p.res.diag(display, line, "%s include %q not followed: include depth exceeds %d", kind, target, p.opts.maxIncludeDepth())
+		p.res.diag(display, line, "%s include %q not followed: include depth exceeds %d, so what it declares is not checked", kind, target, p.opts.maxIncludeDepth())
 		return
 	}
 	cur := p.stack[len(p.stack)-1]
@@ -222,8 +218,8 @@ func (p *reqParser) include(display string, line int, target string, constraint 
 		abs = filepath.Join(filepath.Dir(cur), filepath.FromSlash(target))
 	}
 	abs = filepath.Clean(abs)
-	if rel, err := filepath.Rel(p.root, abs); err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
-		p.res.diag(display, line, "%s include %q is outside %s; not followed", kind, target, p.root)
+	if _, ok := p.bound.rel(abs); !ok {
+		p.res.diag(display, line, "%s include %q is outside the scanned root; not followed", kind, target)
 		return
 	}
 	for _, s := range p.stack {
@@ -243,9 +239,13 @@ func (p *reqParser) include(display string, line int, target string, constraint 
 	if !filepath.IsAbs(target) {
 		disp = filepath.Join(filepath.Dir(display), filepath.FromSlash(target))
 	}
-	data, err := readFile(abs, p.opts.maxFileSize())
-	if err != nil {
-		p.res.diag(display, line, "%s include %q: %v", kind, target, err)
+	data, err := p.bound.read(abs, p.opts.maxFileSize())
+	switch {
+	case fsguard.Escapes(err):
+		p.res.diag(display, line, "%s include %q leads outside the scanned root through a symbolic link; not followed", kind, target)
+		return
+	case err != nil:
+		p.res.diag(display, line, "%s include %q not read: %s", kind, target, cause(err))
 		return
 	}
 	p.file(disp, abs, data, constraint)
