@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -13,6 +14,8 @@ import (
 
 	"github.com/fastapi-audit/fastapi-audit/internal/config"
 	"github.com/fastapi-audit/fastapi-audit/internal/finding"
+	"github.com/fastapi-audit/fastapi-audit/internal/fsguard"
+	"github.com/fastapi-audit/fastapi-audit/internal/tomlsafe"
 	"github.com/fastapi-audit/fastapi-audit/internal/report"
 	"github.com/fastapi-audit/fastapi-audit/internal/rules"
 )
@@ -70,6 +73,13 @@ func applyConfig(cmd *cobra.Command, o *scanFlags, paths []string) (*config.Conf
 		path, tr.fromTree = found, true
 	}
 	c, err := config.Load(path)
+	if err != nil && tr.fromTree && (errors.Is(err, fsguard.ErrNotRegular) || errors.Is(err, fsguard.ErrTooLarge) || errors.Is(err, tomlsafe.ErrTooDeep)) {
+		// A tree's file built to hang or exhaust the reader: the scan
+		// goes on without it (which can only add findings) and says so.
+		tr.refused = append(tr.refused, &finding.Diagnostic{Kind: "config", Location: finding.Location{File: displayPath(path)},
+			Message: fmt.Sprintf("settings file not read, the scan runs without it: %v", err)})
+		return &config.Config{}, nil
+	}
 	if err != nil {
 		return nil, usageErrorf("%v", err)
 	}

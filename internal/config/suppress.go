@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/fastapi-audit/fastapi-audit/internal/finding"
+	"github.com/fastapi-audit/fastapi-audit/internal/fsguard"
 )
 
 // Suppression is an inline `# fastapi-audit: ignore[FA101] reason` or
@@ -77,9 +78,14 @@ type Baseline struct {
 	Fingerprints []string `json:"fingerprints"`
 }
 
-// ReadBaseline reads a baseline written by WriteBaseline.
+// maxBaselineSize bounds a baseline file read: one fingerprint is about
+// 40 bytes, so this holds over a million.
+const maxBaselineSize = 64 << 20
+
+// ReadBaseline reads a baseline written by WriteBaseline: a regular file of
+// at most 64 MiB.
 func ReadBaseline(path string) (map[string]bool, error) {
-	b, err := os.ReadFile(path)
+	b, err := fsguard.ReadFile(path, maxBaselineSize)
 	if err != nil {
 		return nil, fmt.Errorf("reading baseline: %w", err)
 	}

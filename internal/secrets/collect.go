@@ -3,7 +3,6 @@ package secrets
 import (
 	"fmt"
 	"io"
-	"os"
 	"path"
 	"regexp"
 	"slices"
@@ -58,7 +57,7 @@ func Collect(files []source.File, parsed []*source.Parsed) []string {
 		}
 		text, ok := src[f.Path]
 		if !ok {
-			b, err := readCapped(f.Path)
+			b, err := readHead(f)
 			if err != nil {
 				return
 			}
@@ -223,16 +222,17 @@ func containsFoldAny(s string, words []string) bool {
 	return false
 }
 
-// readCapped reads the first maxRead bytes of a file.
-func readCapped(name string) ([]byte, error) {
-	fh, err := os.Open(name)
+// readHead reads the first maxRead bytes of a file, opened through its
+// scan root (regular files only).
+func readHead(f source.File) ([]byte, error) {
+	fh, err := f.Open()
 	if err != nil {
 		return nil, fmt.Errorf("reading secrets: %w", err)
 	}
 	defer fh.Close()
 	b, err := io.ReadAll(io.LimitReader(fh, maxRead))
 	if err != nil {
-		return nil, fmt.Errorf("reading secrets from %s: %w", name, err)
+		return nil, fmt.Errorf("reading secrets from %s: %w", f.Path, err)
 	}
 	return b, nil
 }
