@@ -15,9 +15,9 @@ import (
 	"github.com/fastapi-audit/fastapi-audit/internal/config"
 	"github.com/fastapi-audit/fastapi-audit/internal/finding"
 	"github.com/fastapi-audit/fastapi-audit/internal/fsguard"
-	"github.com/fastapi-audit/fastapi-audit/internal/tomlsafe"
 	"github.com/fastapi-audit/fastapi-audit/internal/report"
 	"github.com/fastapi-audit/fastapi-audit/internal/rules"
+	"github.com/fastapi-audit/fastapi-audit/internal/tomlsafe"
 )
 
 // maxJobs bounds --jobs: the Go runtime runs at most 1,024 threads of Go
