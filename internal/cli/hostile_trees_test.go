@@ -16,6 +16,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	yaml "github.com/pb33f/go-yaml"
 )
 
 // The nine hostile trees of issue 16, each built by the test in a
@@ -512,4 +514,72 @@ def hook(q: str):
 		}
 		rep.wantFinding(t, "FA102", "app/main.py")
 	})
+}
+
+// TestActionSettingsBehaviour runs the Action's scan step (the script in
+// action.yml) on the tree whose settings turn FA1 off: by default the
+// tree's settings configure the analysis and the warning annotation says
+// what they turned off; with no-config the gate sees FA102 and fails.
+func TestActionSettingsBehaviour(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	b, err := os.ReadFile(filepath.Join("..", "..", "action.yml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var action struct {
+		Runs struct {
+			Steps []struct {
+				ID  string            `yaml:"id"`
+				Run string            `yaml:"run"`
+				Env map[string]string `yaml:"env"`
+			} `yaml:"steps"`
+		} `yaml:"runs"`
+	}
+	if err := yaml.Unmarshal(b, &action); err != nil {
+		t.Fatal(err)
+	}
+	script := ""
+	for _, s := range action.Runs.Steps {
+		if s.ID == "scan" {
+			script = s.Run
+		}
+	}
+	if script == "" {
+		t.Fatal("no step with id scan in action.yml")
+	}
+	root, _ := hostileSettingsTree(t)
+	runner := t.TempDir()
+	bin, err := os.ReadFile(auditBinary(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(runner, "fastapi-audit"), bin, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		noConfig, wantCode string
+		wantOut            string
+	}{
+		{"false", "0", "::warning title=fastapi-audit settings::Settings: FA1 (14 rules) turned off by ignore in pyproject.toml"},
+		{"true", "1", "FA102"},
+	} {
+		outputs := filepath.Join(runner, "outputs-"+c.noConfig)
+		cmd := exec.Command("bash", "-eo", "pipefail", "-c", script)
+		cmd.Dir = root
+		cmd.Env = append(os.Environ(), "RUNNER_TEMP="+runner, "GITHUB_OUTPUT="+outputs, "SCAN_PATH=.",
+			"SCAN_ARGS=", "FAIL_ON=high", "NO_CONFIG="+c.noConfig)
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("no-config %s: the scan step failed: %v\n%s", c.noConfig, err, out)
+		}
+		got, _ := os.ReadFile(outputs)
+		if !strings.Contains(string(got), "exit-code="+c.wantCode+"\n") {
+			t.Errorf("no-config %s: outputs %q, want exit-code=%s", c.noConfig, got, c.wantCode)
+		}
+		if !strings.Contains(string(out), c.wantOut) {
+			t.Errorf("no-config %s: annotations do not hold %q:\n%.3000s", c.noConfig, c.wantOut, out)
+		}
+	}
 }
