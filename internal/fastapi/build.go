@@ -72,11 +72,11 @@ func Build(prog *semantic.Program, opts Options) *Model {
 // conditions of the if statements it is under (in its own function).
 type stmtCtx struct {
 	loop  *syntax.For
-	conds []syntax.Expr
+	conds *Conds
 }
 
 func (c *stmtCtx) withCond(e syntax.Expr) *stmtCtx {
-	return &stmtCtx{loop: c.loop, conds: append(append([]syntax.Expr(nil), c.conds...), e)}
+	return &stmtCtx{loop: c.loop, conds: c.conds.With(e)}
 }
 
 // stmtFunc is called for each statement with the scope it runs in and its

@@ -211,3 +211,24 @@ func TestRecoveryRestoresDepth(t *testing.T) {
 		t.Errorf("last statement %q", f.Text(last))
 	}
 }
+
+// TestLongDottedName checks that a dotted module name of 400,000 parts is
+// read in linear time: it is a name, not a nesting.
+func TestLongDottedName(t *testing.T) {
+	name := "a" + strings.Repeat(".b", 400_000)
+	src := "import " + name + "\nfrom " + name + " import c\n"
+	start := time.Now()
+	f, err := ParseFile("dotted.py", []byte(src), nil)
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("took %v", d)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := f.Body[0].(*Import).Names[0].Name.Name; got != name {
+		t.Errorf("import of a %d-byte name, want %d bytes", len(got), len(name))
+	}
+	if got := f.Body[1].(*ImportFrom).Module.Name; got != name {
+		t.Errorf("from-import of a %d-byte name, want %d bytes", len(got), len(name))
+	}
+}
