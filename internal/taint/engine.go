@@ -1,6 +1,7 @@
 package taint
 
 import (
+	"fmt"
 	"regexp"
 	"sort"
 	"strings"
@@ -89,7 +90,9 @@ type Engine struct {
 	work      int // evaluations so far
 	budget    int // evaluations allowed (scanWorkBase + scanWorkPerLine a line)
 	depth     int
-	flask     bool // the program uses Flask: flask.request is a source, views are entries
+	sizes     map[*semantic.Function]int // nodes in a function's body
+	cut       map[cutKey]bool            // the Cuts recorded
+	flask     bool                       // the program uses Flask: flask.request is a source, views are entries
 	res       *Result
 }
 
@@ -123,6 +126,44 @@ type Result struct {
 	// analysed because the scan's budget of evaluations ran out.
 	Entries, Skipped int
 	Work, Budget     int // evaluations made and allowed
+	// Cuts are the functions whose analysis a per-function limit cut
+	// short, or that were not analysed because they were called too many
+	// calls deep: one per function and limit, in the order met.
+	Cuts []Cut
+}
+
+// cutKey is a function and the kind of limit it met: each is recorded once.
+type cutKey struct {
+	f     *semantic.Function
+	depth bool
+}
+
+// Cut is an analysis cut short by a limit: flows in or through the
+// function may be missing.
+type Cut struct {
+	Func *semantic.Function // the function not (completely) analysed
+	// Module and Node are where the analysis stopped: the expression at
+	// which the function's evaluations ran out, or the call that was not
+	// followed.
+	Module *semantic.Module
+	Node   syntax.Node
+	// Depth is set for a call not followed because it was maxSummaryDepth
+	// calls deep; else the function ran out of its Evaluations.
+	Depth       bool
+	Evaluations int
+}
+
+// Message describes the cut for a diagnostic, naming the function and
+// where the analysis stopped.
+func (c Cut) Message() string {
+	name := c.Func.Node.Name.Name + "()"
+	line := c.Module.File.Position(c.Node.Pos()).Line
+	if c.Depth {
+		return fmt.Sprintf("the taint analysis follows calls %d deep: what %s (%s:%d) does with the arguments of the call on line %d was not analysed, so injection, path and SSRF flows (FA101-FA114) through it may be missing",
+			maxSummaryDepth, name, c.Func.Module.Rel, c.Func.Module.File.Line(c.Func.Node.Pos()), line)
+	}
+	return fmt.Sprintf("the taint analysis of %s stopped at line %d after %d evaluations, its limit for that function: injection, path and SSRF flows (FA101-FA114) from there on may be missing",
+		name, line, c.Evaluations)
 }
 
 // Run analyses every route handler and dependency of the model for flows
@@ -138,7 +179,8 @@ func Run(model *fastapi.Model, sinks []*Sink, budget int) *Result {
 	}
 	e := &Engine{model: model, prog: model.Prog, byCallee: map[string][]*Sink{}, byMethod: map[string][]*Sink{}, byStore: map[string][]*Sink{},
 		summaries: map[*semantic.Function]*summary{}, depReturn: map[*semantic.Function]*Value{},
-		funcs: map[*syntax.FunctionDef]*semantic.Function{}, seen: map[flowKey]bool{}, budget: budget}
+		funcs: map[*syntax.FunctionDef]*semantic.Function{}, seen: map[flowKey]bool{}, budget: budget,
+		sizes: map[*semantic.Function]int{}, cut: map[cutKey]bool{}}
 	e.res = &Result{Budget: budget}
 	res := e.res
 	for _, s := range sinks {
