@@ -66,3 +66,65 @@ func TestElifChainConditions(t *testing.T) {
 	}
 	t.Logf("allocated %.1f MB", float64(allocated)/(1<<20))
 }
+
+// TestLongAliasChains checks that a router reached through more aliases or
+// re-exports than are followed is named in a diagnostic where it is used,
+// and that chains within the limit resolve.
+func TestLongAliasChains(t *testing.T) {
+	write := func(files map[string]string) string {
+		dir := t.TempDir()
+		for name, src := range files {
+			p := filepath.Join(dir, name)
+			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(p, []byte(src), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return dir
+	}
+	aliases := func(n int) map[string]string {
+		var b strings.Builder
+		b.WriteString("from fastapi import FastAPI\n")
+		fmt.Fprintf(&b, "a%d = FastAPI()\n", n)
+		for i := n - 1; i >= 0; i-- {
+			fmt.Fprintf(&b, "a%d = a%d\n", i, i+1)
+		}
+		b.WriteString("\n@a0.get('/x')\ndef h(): pass\n")
+		return map[string]string{"main.py": b.String()}
+	}
+	reexports := func(n int) map[string]string {
+		files := map[string]string{"pkg/__init__.py": "", "pkg/m0.py": "from fastapi import FastAPI\napp = FastAPI()\n"}
+		for i := 1; i < n; i++ {
+			files[fmt.Sprintf("pkg/m%d.py", i)] = fmt.Sprintf("from pkg.m%d import app\n", i-1)
+		}
+		files["main.py"] = fmt.Sprintf("from pkg.m%d import app\n\n@app.get('/x')\ndef h(): pass\n", n-1)
+		return files
+	}
+	for _, c := range []struct {
+		name  string
+		files map[string]string
+		found bool
+		line  int
+	}{
+		{"5 aliases", aliases(5), true, 0},
+		{"100,000 aliases", aliases(100_000), false, 100_004},
+		{"5 re-exports", reexports(5), true, 0},
+		{"2,000 re-exports", reexports(2000), false, 3},
+	} {
+		m := loadModel(t, write(c.files))
+		if found := len(m.Routers) == 1 && len(m.Routers[0].Routes) == 1; found != c.found {
+			t.Errorf("%s: route found %v, want %v", c.name, found, c.found)
+		}
+		var diags []string
+		for _, d := range m.Diagnostics {
+			if strings.Contains(d.Msg, "longer than followed") {
+				diags = append(diags, fmt.Sprintf("%s:%d", d.Module.Rel, d.Module.File.Line(d.Node.Pos())))
+			}
+		}
+		if c.found && len(diags) != 0 || !c.found && (len(diags) != 1 || diags[0] != fmt.Sprintf("main.py:%d", c.line)) {
+			t.Errorf("%s: chain diagnostics at %v", c.name, diags)
+		}
+	}
+}

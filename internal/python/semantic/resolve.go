@@ -104,6 +104,17 @@ func (p *Program) followScope(sym *Symbol, sc *Scope) (*Symbol, *Scope) {
 	return sym, sc
 }
 
+// Unfollowed reports a symbol that resolution left as an import of a
+// program symbol because the chain of re-exports was longer than it
+// follows (more than maxChain imports): what it names is unknown.
+func (p *Program) Unfollowed(sym *Symbol) bool {
+	if sym == nil || sym.Kind != ImportSym {
+		return false
+	}
+	next, _ := p.Symbol(sym.Target)
+	return next != nil
+}
+
 // TypeOf returns the qualified name of the class of an expression's value
 // where simple evidence tells it: a constructor call, a call to a function
 // with a return annotation, an annotated or once-assigned variable or
