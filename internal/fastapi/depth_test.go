@@ -128,3 +128,32 @@ func TestLongAliasChains(t *testing.T) {
 		}
 	}
 }
+
+// TestDeepDependencyChain checks that a dependency deeper than the chains
+// followed is named in a diagnostic.
+func TestDeepDependencyChain(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("from fastapi import FastAPI, Depends\napp = FastAPI()\n")
+	const n = 100
+	fmt.Fprintf(&b, "def dep%d(q: str):\n    return q\n", n)
+	for i := n - 1; i >= 0; i-- {
+		fmt.Fprintf(&b, "def dep%d(x = Depends(dep%d)):\n    return x\n", i, i+1)
+	}
+	b.WriteString("@app.get('/x')\ndef h(v = Depends(dep0)):\n    return v\n")
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "main.py"), []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	m := loadModel(t, dir)
+	var diags []string
+	for _, d := range m.Diagnostics {
+		if strings.Contains(d.Msg, "dependencies deep") {
+			diags = append(diags, d.Msg)
+		}
+	}
+	// The handler's Depends(dep0) is the first level.
+	want := fmt.Sprintf("Depends(dep%d) is more than %d dependencies deep", maxDepDepth, maxDepDepth)
+	if len(diags) != 1 || !strings.HasPrefix(diags[0], want) {
+		t.Errorf("diagnostics %q, want one starting %q", diags, want)
+	}
+}

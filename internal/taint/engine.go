@@ -92,6 +92,7 @@ type Engine struct {
 	depth     int
 	sizes     map[*semantic.Function]int // nodes in a function's body
 	cut       map[cutKey]bool            // the Cuts recorded
+	depCuts   []Cut                      // dependencies met too deep, maybe analysed later
 	flask     bool                       // the program uses Flask: flask.request is a source, views are entries
 	res       *Result
 }
@@ -134,8 +135,8 @@ type Result struct {
 
 // cutKey is a function and the kind of limit it met: each is recorded once.
 type cutKey struct {
-	f     *semantic.Function
-	depth bool
+	f    *semantic.Function
+	kind CutKind
 }
 
 // Cut is an analysis cut short by a limit: flows in or through the
@@ -145,20 +146,37 @@ type Cut struct {
 	// Module and Node are where the analysis stopped: the expression at
 	// which the function's evaluations ran out, or the call that was not
 	// followed.
-	Module *semantic.Module
-	Node   syntax.Node
-	// Depth is set for a call not followed because it was maxSummaryDepth
-	// calls deep; else the function ran out of its Evaluations.
-	Depth       bool
-	Evaluations int
+	Module      *semantic.Module
+	Node        syntax.Node
+	Kind        CutKind
+	Evaluations int // the limit it ran into, for EvaluationsCut
 }
+
+// CutKind is the limit a Cut ran into.
+type CutKind uint8
+
+// The limits that cut an analysis short.
+const (
+	// EvaluationsCut: the function made the most evaluations one
+	// analysis may.
+	EvaluationsCut CutKind = iota
+	// CallDepthCut: a call maxSummaryDepth calls deep, not followed.
+	CallDepthCut
+	// DependencyDepthCut: a dependency more than maxDependencyDepth
+	// dependencies deep, not analysed.
+	DependencyDepthCut
+)
 
 // Message describes the cut for a diagnostic, naming the function and
 // where the analysis stopped.
 func (c Cut) Message() string {
 	name := c.Func.Node.Name.Name + "()"
 	line := c.Module.File.Position(c.Node.Pos()).Line
-	if c.Depth {
+	switch c.Kind {
+	case DependencyDepthCut:
+		return fmt.Sprintf("the taint analysis follows dependencies %d deep: dependency %s (%s:%d) was not analysed, so injection, path and SSRF flows (FA101-FA114) from the request data it reads may be missing",
+			maxDependencyDepth, name, c.Func.Module.Rel, c.Func.Module.File.Line(c.Func.Node.Pos()))
+	case CallDepthCut:
 		return fmt.Sprintf("the taint analysis follows calls %d deep: what %s (%s:%d) does with the arguments of the call on line %d was not analysed, so injection, path and SSRF flows (FA101-FA114) through it may be missing",
 			maxSummaryDepth, name, c.Func.Module.Rel, c.Func.Module.File.Line(c.Func.Node.Pos()), line)
 	}
@@ -217,6 +235,11 @@ func Run(model *fastapi.Model, sinks []*Sink, budget int) *Result {
 		done[ep.Handler] = true
 		e.entry(func() { e.analyzeEntry(ep.Handler, ep.Params, ep.FullPath) })
 	}
+	for _, c := range e.depCuts {
+		if _, analysed := e.depReturn[c.Func]; !analysed {
+			res.Cuts = append(res.Cuts, c)
+		}
+	}
 	sort.SliceStable(e.flows, func(i, j int) bool {
 		a, b := e.flows[i], e.flows[j]
 		if a.Module.Rel != b.Module.Rel {
@@ -271,11 +294,19 @@ func (e *Engine) analyzeFlaskView(f *semantic.Function) {
 // dependency analyses a dependency function with its request parameters as
 // sources (once), and returns the taint of what it returns.
 func (e *Engine) dependency(d *fastapi.Dependency, depth int) *Value {
-	if d == nil || d.Func == nil || depth > 8 {
+	if d == nil || d.Func == nil {
 		return nil
 	}
 	if v, ok := e.depReturn[d.Func]; ok {
 		return v
+	}
+	if depth > maxDependencyDepth {
+		// A cut only if no other path analyses it: see Run.
+		if k := (cutKey{d.Func, DependencyDepthCut}); !e.cut[k] {
+			e.cut[k] = true
+			e.depCuts = append(e.depCuts, Cut{Func: d.Func, Module: d.Module, Node: d.Node, Kind: DependencyDepthCut})
+		}
+		return nil
 	}
 	e.depReturn[d.Func] = nil // cycles read as clean
 	for _, sub := range d.Sub {

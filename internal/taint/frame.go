@@ -72,7 +72,7 @@ func (fa *frame) spent(n syntax.Node) bool {
 	if fa.work <= fa.limit {
 		return false
 	}
-	if k := (cutKey{fa.f, false}); !fa.e.cut[k] {
+	if k := (cutKey{fa.f, EvaluationsCut}); !fa.e.cut[k] {
 		fa.e.cut[k] = true
 		fa.e.res.Cuts = append(fa.e.res.Cuts, Cut{Func: fa.f, Module: fa.mod, Node: n, Evaluations: fa.limit})
 	}

@@ -59,7 +59,7 @@ func TestPerFunctionCut(t *testing.T) {
 		t.Fatalf("cuts %v, want one", res.Cuts)
 	}
 	c := res.Cuts[0]
-	if c.Func.Node.Name.Name != "run" || c.Depth {
+	if c.Func.Node.Name.Name != "run" || c.Kind != EvaluationsCut {
 		t.Errorf("cut %+v, want run's evaluations", c)
 	}
 	if line := c.Module.File.Line(c.Node.Pos()); line != 27 {
@@ -81,7 +81,7 @@ func TestDepthCut(t *testing.T) {
 	}
 	b.WriteString("def f9(x):\n    subprocess.call(x, shell=True)\n")
 	res := Run(modelOf(t, map[string]string{"main.py": b.String()}), []*Sink{shellSink}, 0)
-	if len(res.Cuts) != 1 || !res.Cuts[0].Depth {
+	if len(res.Cuts) != 1 || res.Cuts[0].Kind != CallDepthCut {
 		t.Fatalf("cuts %v, want one for depth", res.Cuts)
 	}
 	c := res.Cuts[0]
@@ -92,5 +92,23 @@ func TestDepthCut(t *testing.T) {
 	}
 	if want := fmt.Sprintf("what %s() (main.py:%d) does with the arguments of the call on line %d was not analysed", name, callLine+2, callLine); !strings.Contains(c.Message(), want) {
 		t.Errorf("message %q, want %q in it", c.Message(), want)
+	}
+}
+
+// TestDependencyChain checks that a dependency met deeper than the
+// dependencies followed from an endpoint, but analysed on another path,
+// makes no cut, and that the request data it reads still reaches the sink.
+func TestDependencyChain(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("import subprocess\nfrom fastapi import FastAPI, Depends\napp = FastAPI()\n\n")
+	const n = maxDependencyDepth + 2
+	fmt.Fprintf(&b, "def dep%d(q: str):\n    return q\n\n", n)
+	for i := n - 1; i >= 0; i-- {
+		fmt.Fprintf(&b, "def dep%d(x = Depends(dep%d)):\n    return x\n\n", i, i+1)
+	}
+	b.WriteString("@app.get(\"/run\")\ndef run(v = Depends(dep0)):\n    subprocess.call(v, shell=True)\n")
+	res := Run(modelOf(t, map[string]string{"main.py": b.String()}), []*Sink{shellSink}, 0)
+	if len(res.Flows) != 1 || len(res.Cuts) != 0 {
+		t.Errorf("%d flows, cuts %v; want the flow and no cut", len(res.Flows), res.Cuts)
 	}
 }

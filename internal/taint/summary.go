@@ -89,9 +89,9 @@ func (e *Engine) summaryOf(f *semantic.Function, from *frame, call *syntax.Call)
 	e.summaries[f] = s
 	if e.depth >= maxSummaryDepth {
 		s.done = true
-		if k := (cutKey{f, true}); !e.cut[k] {
+		if k := (cutKey{f, CallDepthCut}); !e.cut[k] {
 			e.cut[k] = true
-			e.res.Cuts = append(e.res.Cuts, Cut{Func: f, Module: from.mod, Node: call, Depth: true})
+			e.res.Cuts = append(e.res.Cuts, Cut{Func: f, Module: from.mod, Node: call, Kind: CallDepthCut})
 		}
 		return s
 	}

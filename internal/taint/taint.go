@@ -122,8 +122,9 @@ const (
 	// constsPerEval is how many constant elements of a list, tuple, set
 	// or dict literal cost one evaluation: they carry no taint and are
 	// skipped, not evaluated.
-	constsPerEval   = 64
-	maxSummaryDepth = 6 // nested summaries computed on demand
+	constsPerEval      = 64
+	maxSummaryDepth    = 6 // nested summaries computed on demand
+	maxDependencyDepth = 8 // dependencies of dependencies analysed
 	// A scan's evaluations: a base, plus a share per line of the program,
 	// so that the bound grows linearly with the code (real code takes
 	// about one evaluation per line) while a hostile program cannot make
