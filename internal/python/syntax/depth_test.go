@@ -232,3 +232,17 @@ func TestLongDottedName(t *testing.T) {
 		t.Errorf("from-import of a %d-byte name, want %d bytes", len(got), len(name))
 	}
 }
+
+// TestClauseAfterFailedStatement checks that the clauses of a failed
+// compound statement make no second error, while a stray clause after a
+// statement that parsed (whose block held an error) still does.
+func TestClauseAfterFailedStatement(t *testing.T) {
+	f, _ := ParseFile("a.py", []byte("try:\n    x = (1,\nexcept E:\n    pass\nfinally:\n    pass\ny = 1\n"), nil)
+	if len(f.Errors) != 1 || f.Text(f.Body[len(f.Body)-1]) != "y = 1" {
+		t.Errorf("errors %v, last statement %q", f.Errors, f.Text(f.Body[len(f.Body)-1]))
+	}
+	f, _ = ParseFile("b.py", []byte("def f():\n    x = = 1\nelse:\n    pass\n"), nil)
+	if len(f.Errors) != 2 || f.Errors[1].Pos.Line != 3 {
+		t.Errorf("errors %v, want one on line 2 and one on line 3", f.Errors)
+	}
+}

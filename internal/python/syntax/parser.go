@@ -478,7 +478,9 @@ func (p *parser) statementInto(stmts []Stmt) (out []Stmt) {
 		return out
 	}
 	p.failed = false
-	return p.statement(out)
+	out = p.statement(out)
+	p.failed = false // a statement that failed inside this one was its own
+	return out
 }
 
 func isBad(s Stmt) bool {
