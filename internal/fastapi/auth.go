@@ -95,21 +95,26 @@ func (m *Model) checks(f *semantic.Function, userParams *regexp.Regexp, clientPa
 	}
 	seen[f] = true
 	scopesParam := m.securityScopesParam(f)
-	var visit func(stmts []syntax.Stmt, conds []syntax.Expr)
-	visit = func(stmts []syntax.Stmt, conds []syntax.Expr) {
+	// under is what the conditions around a statement say: computed once
+	// per condition as the walk enters it, so that a raise under N nested
+	// conditions costs nothing more than one under one.
+	type under struct{ priv, scoped bool }
+	enter := func(u under, cond syntax.Expr) under {
+		text := f.Module.File.Text(cond)
+		u.scoped = u.scoped || scopesParam != "" && strings.Contains(text, scopesParam)
+		// A role word, or a comparison involving the authenticated user
+		// (an ownership check).
+		owner := userParams != nil && userParams.MatchString(text)
+		u.priv = u.priv || owner || privilegeRE.MatchString(text) && !onlyClient(f, cond, clientParams)
+		return u
+	}
+	var visit func(stmts []syntax.Stmt, conds under)
+	visit = func(stmts []syntax.Stmt, conds under) {
 		for _, st := range stmts {
 			switch n := st.(type) {
 			case *syntax.Raise:
 				code := m.raisedStatus(f.Scope, n.Exc)
-				priv, scoped := false, false
-				for _, cond := range conds {
-					text := f.Module.File.Text(cond)
-					scoped = scoped || scopesParam != "" && strings.Contains(text, scopesParam)
-					// A role word, or a comparison involving the
-					// authenticated user (an ownership check).
-					owner := userParams != nil && userParams.MatchString(text)
-					priv = priv || owner || privilegeRE.MatchString(text) && !onlyClient(f, cond, clientParams)
-				}
+				priv, scoped := conds.priv, conds.scoped
 				if scoped {
 					// Comparing SecurityScopes with the token: an
 					// authorization that depends on the scopes requested.
@@ -127,13 +132,14 @@ func (m *Model) checks(f *semantic.Function, userParams *regexp.Regexp, clientPa
 					c.forbiddenCredential = true
 				}
 			case *syntax.If:
-				visit(n.Body, append(conds, n.Test))
-				visit(n.Orelse, append(conds, n.Test))
+				inner := enter(conds, n.Test)
+				visit(n.Body, inner)
+				visit(n.Orelse, inner)
 			case *syntax.For:
-				visit(n.Body, append(conds, n.Iter))
+				visit(n.Body, enter(conds, n.Iter))
 				visit(n.Orelse, conds)
 			case *syntax.While:
-				visit(n.Body, append(conds, n.Test))
+				visit(n.Body, enter(conds, n.Test))
 			case *syntax.With:
 				visit(n.Body, conds)
 			case *syntax.Try:
@@ -154,7 +160,7 @@ func (m *Model) checks(f *semantic.Function, userParams *regexp.Regexp, clientPa
 			}
 		}
 	}
-	visit(f.Node.Body, nil)
+	visit(f.Node.Body, under{})
 	for _, call := range f.Calls(m.Prog) {
 		if call.Func != nil && call.Func != f {
 			sub := m.checks(call.Func, nil, nil, depth+1, seen)

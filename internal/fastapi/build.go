@@ -72,11 +72,11 @@ func Build(prog *semantic.Program, opts Options) *Model {
 // conditions of the if statements it is under (in its own function).
 type stmtCtx struct {
 	loop  *syntax.For
-	conds []syntax.Expr
+	conds *Conds
 }
 
 func (c *stmtCtx) withCond(e syntax.Expr) *stmtCtx {
-	return &stmtCtx{loop: c.loop, conds: append(append([]syntax.Expr(nil), c.conds...), e)}
+	return &stmtCtx{loop: c.loop, conds: c.conds.With(e)}
 }
 
 // stmtFunc is called for each statement with the scope it runs in and its
@@ -290,25 +290,41 @@ func (m *Model) superInitDeps(r *Router, init *semantic.Function) {
 	}
 }
 
-// routerOf returns the router an expression refers to: a variable holding
-// one, or a call to a factory function that returns one.
-func (m *Model) routerOf(s *semantic.Scope, e syntax.Expr) *Router {
-	return m.routerOfDepth(s, e, 0)
+// maxRouterSteps bounds how many assignments, imports and factory calls
+// routerOf follows, so that alias chains in hostile code end.
+const maxRouterSteps = 8
+
+// routerOf returns the router an expression of module mod refers to: a
+// variable holding one, or a call to a factory function that returns one.
+// When it gives up because the chain of aliases, re-exports and factory
+// calls is longer than it follows, it says so in a diagnostic: the routes
+// declared on that object, if it is a router, are missing.
+func (m *Model) routerOf(mod *semantic.Module, s *semantic.Scope, e syntax.Expr) *Router {
+	cut := false
+	r := m.routerOfDepth(s, e, 0, &cut)
+	if r == nil && cut {
+		m.diag(mod, e, "%s: the chain of assignments, imports and factory calls it comes from is longer than followed; if it is a router, the routes and routers attached to it here are not listed", exprText(mod, e))
+	}
+	return r
 }
 
-func (m *Model) routerOfDepth(s *semantic.Scope, e syntax.Expr, depth int) *Router {
-	if depth > 8 || e == nil {
+func (m *Model) routerOfDepth(s *semantic.Scope, e syntax.Expr, depth int, cut *bool) *Router {
+	if e == nil {
+		return nil
+	}
+	if depth > maxRouterSteps {
+		*cut = true
 		return nil
 	}
 	if a, ok := e.(*syntax.Attribute); ok && a.Attr.Name == "router" {
 		// app.router is the app's own router.
-		if r := m.routerOfDepth(s, a.Value, depth+1); r != nil {
+		if r := m.routerOfDepth(s, a.Value, depth+1, cut); r != nil {
 			return r
 		}
 	}
 	if call, ok := e.(*syntax.Call); ok {
 		if f := m.Prog.Func(m.Prog.Qualify(s, call.Func)); f != nil {
-			return m.returnedRouter(f, depth)
+			return m.returnedRouter(f, depth, cut)
 		}
 		return nil
 	}
@@ -319,14 +335,18 @@ func (m *Model) routerOfDepth(s *semantic.Scope, e syntax.Expr, depth int) *Rout
 	if r := m.routerBySym[sym]; r != nil {
 		return r
 	}
+	if m.Prog.Unfollowed(sym) {
+		*cut = true
+		return nil
+	}
 	if v := sym.Value(); v != nil && sym.Kind == semantic.VarSym && sc != nil {
-		return m.routerOfDepth(sc, v, depth+1)
+		return m.routerOfDepth(sc, v, depth+1, cut)
 	}
 	return nil
 }
 
 // returnedRouter finds the router a factory function returns.
-func (m *Model) returnedRouter(f *semantic.Function, depth int) *Router {
+func (m *Model) returnedRouter(f *semantic.Function, depth int, cut *bool) *Router {
 	var found *Router
 	for _, st := range f.Node.Body {
 		syntax.Inspect(st, func(n syntax.Node) bool {
@@ -335,7 +355,7 @@ func (m *Model) returnedRouter(f *semantic.Function, depth int) *Router {
 				return false
 			case *syntax.Return:
 				if found == nil && n.Value != nil {
-					found = m.routerOfDepth(f.Scope, n.Value, depth+1)
+					found = m.routerOfDepth(f.Scope, n.Value, depth+1, cut)
 				}
 			}
 			return found == nil
@@ -358,7 +378,7 @@ func (m *Model) collectUses(mod *semantic.Module, s *semantic.Scope, st syntax.S
 			if !ok || !decoratorNames[attr.Attr.Name] {
 				continue
 			}
-			r := m.routerOf(s, attr.Value)
+			r := m.routerOf(mod, s, attr.Value)
 			if r == nil {
 				continue
 			}
@@ -372,7 +392,7 @@ func (m *Model) collectUses(mod *semantic.Module, s *semantic.Scope, st syntax.S
 		// app.get("/x")(handler) and friends.
 		if inner, ok := call.Func.(*syntax.Call); ok && len(call.Args) == 1 {
 			if attr, ok := inner.Func.(*syntax.Attribute); ok && decoratorNames[attr.Attr.Name] {
-				if r := m.routerOf(s, attr.Value); r != nil {
+				if r := m.routerOf(mod, s, attr.Value); r != nil {
 					m.decorator(mod, s, r, attr.Attr.Name, inner, m.funcOf(s, call.Args[0]), ctx)
 				}
 			}
@@ -382,7 +402,7 @@ func (m *Model) collectUses(mod *semantic.Module, s *semantic.Scope, st syntax.S
 		if !ok || !methodNames[attr.Attr.Name] {
 			return
 		}
-		r := m.routerOf(s, attr.Value)
+		r := m.routerOf(mod, s, attr.Value)
 		if r == nil {
 			switch attr.Attr.Name {
 			case "include_router", "add_api_route":
@@ -426,7 +446,7 @@ func (m *Model) decorator(mod *semantic.Module, s *semantic.Scope, r *Router, na
 func (m *Model) method(mod *semantic.Module, s *semantic.Scope, r *Router, name string, call *syntax.Call, ctx *stmtCtx) {
 	switch name {
 	case "include_router":
-		child := m.routerOf(s, arg(call, 0, "router"))
+		child := m.routerOf(mod, s, arg(call, 0, "router"))
 		if child == nil {
 			if e := arg(call, 0, "router"); e != nil {
 				m.diag(mod, call, "include_router of %s: the router could not be resolved statically", exprText(mod, e))
@@ -447,7 +467,7 @@ func (m *Model) method(mod *semantic.Module, s *semantic.Scope, r *Router, name 
 		r.Includes = append(r.Includes, inc)
 		child.IncludedBy = append(child.IncludedBy, inc)
 	case "mount":
-		child := m.routerOf(s, arg(call, 1, "app"))
+		child := m.routerOf(mod, s, arg(call, 1, "app"))
 		path, _ := m.constString(s, arg(call, 0, "path"))
 		if child == nil {
 			return // static files and other ASGI apps

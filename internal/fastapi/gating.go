@@ -1,6 +1,9 @@
 package fastapi
 
 import (
+	"iter"
+	"sync/atomic"
+
 	"github.com/fastapi-audit/fastapi-audit/internal/namere"
 
 	"github.com/fastapi-audit/fastapi-audit/internal/python/semantic"
@@ -77,13 +80,67 @@ func (m *Model) symbolGated(sc *semantic.Scope, sym *semantic.Symbol, depth int)
 	return m.gated(sc, sym.Value(), depth+1)
 }
 
-// EnvironmentGatedConds reports whether any of the conditions tells
-// environments apart.
-func EnvironmentGatedConds(mod *semantic.Module, conds []syntax.Expr) bool {
-	for _, c := range conds {
-		if EnvironmentCondition(mod, c) {
-			return true
+// Conds is the conditions of the if statements around a statement, in its
+// own function, innermost first. It is a persistent list: the statements
+// under an if share its cell, so nesting costs a cell per if statement,
+// never a copy of the list per level (an elif chain of N branches would
+// otherwise copy N²/2 conditions).
+type Conds struct {
+	Test  syntax.Expr
+	Outer *Conds
+	// env remembers EnvironmentGatedConds's answer for the list from
+	// here out: 0 unknown, 1 no, 2 yes. Rules ask concurrently; the
+	// answer is the same whoever computes it.
+	env atomic.Int32
+}
+
+// With returns the list with one more, innermost, condition; c may be nil.
+func (c *Conds) With(test syntax.Expr) *Conds {
+	return &Conds{Test: test, Outer: c}
+}
+
+// All yields the conditions, innermost first.
+func (c *Conds) All() iter.Seq[syntax.Expr] {
+	return func(yield func(syntax.Expr) bool) {
+		for ; c != nil; c = c.Outer {
+			if !yield(c.Test) {
+				return
+			}
 		}
 	}
-	return false
+}
+
+// Len returns the number of conditions.
+func (c *Conds) Len() int {
+	n := 0
+	for ; c != nil; c = c.Outer {
+		n++
+	}
+	return n
+}
+
+// EnvironmentGatedConds reports whether any of the conditions tells
+// environments apart. Each list cell is tested once, whatever the number
+// of statements under it.
+func EnvironmentGatedConds(mod *semantic.Module, conds *Conds) bool {
+	// The cells whose answer is not known yet, innermost first; the
+	// answer of each is its own test's or its outer list's.
+	var todo []*Conds
+	known := false
+	for c := conds; c != nil; c = c.Outer {
+		if v := c.env.Load(); v != 0 {
+			known = v == 2
+			break
+		}
+		todo = append(todo, c)
+	}
+	for i := len(todo) - 1; i >= 0; i-- {
+		known = known || EnvironmentCondition(mod, todo[i].Test)
+		v := int32(1)
+		if known {
+			v = 2
+		}
+		todo[i].env.Store(v)
+	}
+	return known
 }

@@ -58,7 +58,7 @@ type Router struct {
 	Mounts     []*Mount               // sub-applications mounted on it
 	Middleware []*Middleware          // add_middleware, middleware=[...], @app.middleware
 	Handlers   []*ExceptionHandler    // exception handlers
-	Conds      []syntax.Expr          // conditions of the if statements it is created under
+	Conds      *Conds                 // conditions of the if statements it is created under
 	IncludedBy []*Include             // where it is included
 	MountedBy  []*Mount               // where it is mounted
 	kwargs     map[string]*syntax.Keyword
@@ -71,7 +71,7 @@ type Include struct {
 	PrefixKnown   bool
 	Tags          []string
 	Deps          []*Dependency
-	Conds         []syntax.Expr // conditions of the if statements around the call
+	Conds         *Conds // conditions of the if statements around the call
 	Module        *semantic.Module
 	Node          *syntax.Call
 }
@@ -116,7 +116,7 @@ type Route struct {
 	ResponseClass syntax.Expr
 	StatusCode    syntax.Expr
 	Kwargs        map[string]syntax.Expr
-	Conds         []syntax.Expr // conditions of the if statements around the declaration
+	Conds         *Conds // conditions of the if statements around the declaration
 
 	checks     handlerChecks // EndpointChecks' answer, computed once
 	checksOnce sync.Once

@@ -262,6 +262,8 @@ func (m *Model) dependency(s *semantic.Scope, call *syntax.Call, security bool, 
 				d.Sub = append(d.Sub, p.Dep)
 			}
 		}
+	} else {
+		m.diag(d.Module, call, "%s is more than %d dependencies deep: what it calls, its parameters and the dependencies they name are not followed, so the request data it reads and the checks it makes are missing from the model", exprText(d.Module, call), maxDepDepth)
 	}
 	d.info = m.analyze(d, depth)
 	return d

@@ -213,13 +213,30 @@ func (sh *shared) runTaint(model *fastapi.Model, opts Options) {
 		sort.Slice(sinks, func(i, j int) bool { return taintSinks[sinks[i]]+sinks[i].What < taintSinks[sinks[j]]+sinks[j].What })
 		res := taint.Run(model, sinks, opts.TaintBudget)
 		sh.flows = res.Flows
-		if res.Skipped > 0 && opts.Diagnose != nil {
+		if opts.Diagnose == nil {
+			return
+		}
+		if res.Skipped > 0 {
 			opts.Diagnose(&finding.Diagnostic{Kind: "limit", Message: fmt.Sprintf(
 				"the taint analysis stopped after %d evaluations, its budget for this program: %d of %d route handlers and dependencies were not analysed completely, so injection, path and SSRF flows (FA101-FA114) in them may be missing; scan the services one at a time",
 				res.Work, res.Skipped, res.Entries)})
 		}
+		for i, c := range res.Cuts {
+			if i == maxCutDiagnostics {
+				opts.Diagnose(&finding.Diagnostic{Kind: "limit", Message: fmt.Sprintf(
+					"the taint analysis was cut short in %d more functions (limits per function and on the depth of calls followed); injection, path and SSRF flows (FA101-FA114) through them may be missing",
+					len(res.Cuts)-i)})
+				break
+			}
+			opts.Diagnose(&finding.Diagnostic{Kind: "limit", Location: Location(c.Module, c.Node), Message: c.Message()})
+		}
 	})
 }
+
+// maxCutDiagnostics is the most functions named one by one in diagnostics
+// for being cut short by the taint analysis's limits; past it, one more
+// diagnostic counts the rest.
+const maxCutDiagnostics = 100
 
 // usesTaint reports a rule that declared taint sinks.
 func usesTaint(r *Rule) bool {

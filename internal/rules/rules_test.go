@@ -247,3 +247,56 @@ func TestMustKnow(t *testing.T) {
 	}()
 	MustKnow("probe check typo", []string{"FA101", "FA000"})
 }
+
+// TestTaintCutDiagnostic checks that a handler the taint analysis cuts
+// short is named, with the line where it stopped, in a limit diagnostic,
+// and that a handler that is merely large (a 40,000-element literal before
+// the sink) is analysed whole: FA102 and no diagnostic.
+func TestTaintCutDiagnostic(t *testing.T) {
+	const header = "import subprocess\nfrom fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.get(\"/run\")\ndef run(q: str):\n"
+	nums := make([]string, 40_000)
+	for i := range nums {
+		nums[i] = fmt.Sprint(i)
+	}
+	var loops strings.Builder
+	indent := "    "
+	for i := range 20 {
+		fmt.Fprintf(&loops, "%sfor i%d in range(2):\n", indent, i)
+		indent += " "
+	}
+	loops.WriteString(indent + "y = [q, q, q, q]\n")
+	run := func(body string) (fa102 []*finding.Finding, diags []*finding.Diagnostic) {
+		dir := t.TempDir()
+		if err := os.WriteFile(filepath.Join(dir, "main.py"), []byte(header+body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		var mu sync.Mutex
+		for _, f := range scanDir(t, dir, []*Rule{Get("FA102")}, Options{Diagnose: func(d *finding.Diagnostic) {
+			mu.Lock()
+			diags = append(diags, d)
+			mu.Unlock()
+		}}) {
+			if f.RuleID == "FA102" {
+				fa102 = append(fa102, f)
+			}
+		}
+		return fa102, diags
+	}
+	sink := "    subprocess.call(q, shell=True)\n"
+	found, diags := run("    table = [" + strings.Join(nums, ", ") + "]\n" + sink)
+	if len(found) != 1 || found[0].Location.Line != 10 || len(diags) != 0 {
+		t.Errorf("40,000-element literal: FA102 %v, diagnostics %v; want FA102 on line 10 and no diagnostic", found, diags)
+	}
+	found, diags = run(loops.String() + sink)
+	if len(diags) != 1 {
+		t.Fatalf("loops nested 20 deep: diagnostics %v, want one", diags)
+	}
+	d := diags[0]
+	if d.Kind != "limit" || d.Location.File != "main.py" || d.Location.Line != 29 ||
+		!strings.HasPrefix(d.Message, "the taint analysis of run() stopped at line 29 after ") {
+		t.Errorf("diagnostic %+v", d)
+	}
+	if len(found) != 0 {
+		t.Errorf("FA102 %v past the cut", found)
+	}
+}

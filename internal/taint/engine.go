@@ -1,6 +1,7 @@
 package taint
 
 import (
+	"fmt"
 	"regexp"
 	"sort"
 	"strings"
@@ -89,7 +90,10 @@ type Engine struct {
 	work      int // evaluations so far
 	budget    int // evaluations allowed (scanWorkBase + scanWorkPerLine a line)
 	depth     int
-	flask     bool // the program uses Flask: flask.request is a source, views are entries
+	sizes     map[*semantic.Function]int // nodes in a function's body
+	cut       map[cutKey]bool            // the Cuts recorded
+	depCuts   []Cut                      // dependencies met too deep, maybe analysed later
+	flask     bool                       // the program uses Flask: flask.request is a source, views are entries
 	res       *Result
 }
 
@@ -123,6 +127,61 @@ type Result struct {
 	// analysed because the scan's budget of evaluations ran out.
 	Entries, Skipped int
 	Work, Budget     int // evaluations made and allowed
+	// Cuts are the functions whose analysis a per-function limit cut
+	// short, or that were not analysed because they were called too many
+	// calls deep: one per function and limit, in the order met.
+	Cuts []Cut
+}
+
+// cutKey is a function and the kind of limit it met: each is recorded once.
+type cutKey struct {
+	f    *semantic.Function
+	kind CutKind
+}
+
+// Cut is an analysis cut short by a limit: flows in or through the
+// function may be missing.
+type Cut struct {
+	Func *semantic.Function // the function not (completely) analysed
+	// Module and Node are where the analysis stopped: the expression at
+	// which the function's evaluations ran out, or the call that was not
+	// followed.
+	Module      *semantic.Module
+	Node        syntax.Node
+	Kind        CutKind
+	Evaluations int // the limit it ran into, for EvaluationsCut
+}
+
+// CutKind is the limit a Cut ran into.
+type CutKind uint8
+
+// The limits that cut an analysis short.
+const (
+	// EvaluationsCut: the function made the most evaluations one
+	// analysis may.
+	EvaluationsCut CutKind = iota
+	// CallDepthCut: a call maxSummaryDepth calls deep, not followed.
+	CallDepthCut
+	// DependencyDepthCut: a dependency more than maxDependencyDepth
+	// dependencies deep, not analysed.
+	DependencyDepthCut
+)
+
+// Message describes the cut for a diagnostic, naming the function and
+// where the analysis stopped.
+func (c Cut) Message() string {
+	name := c.Func.Node.Name.Name + "()"
+	line := c.Module.File.Position(c.Node.Pos()).Line
+	switch c.Kind {
+	case DependencyDepthCut:
+		return fmt.Sprintf("the taint analysis follows dependencies %d deep: dependency %s (%s:%d) was not analysed, so injection, path and SSRF flows (FA101-FA114) from the request data it reads may be missing",
+			maxDependencyDepth, name, c.Func.Module.Rel, c.Func.Module.File.Line(c.Func.Node.Pos()))
+	case CallDepthCut:
+		return fmt.Sprintf("the taint analysis follows calls %d deep: what %s (%s:%d) does with the arguments of the call on line %d was not analysed, so injection, path and SSRF flows (FA101-FA114) through it may be missing",
+			maxSummaryDepth, name, c.Func.Module.Rel, c.Func.Module.File.Line(c.Func.Node.Pos()), line)
+	}
+	return fmt.Sprintf("the taint analysis of %s stopped at line %d after %d evaluations, its limit for that function: injection, path and SSRF flows (FA101-FA114) from there on may be missing",
+		name, line, c.Evaluations)
 }
 
 // Run analyses every route handler and dependency of the model for flows
@@ -138,7 +197,8 @@ func Run(model *fastapi.Model, sinks []*Sink, budget int) *Result {
 	}
 	e := &Engine{model: model, prog: model.Prog, byCallee: map[string][]*Sink{}, byMethod: map[string][]*Sink{}, byStore: map[string][]*Sink{},
 		summaries: map[*semantic.Function]*summary{}, depReturn: map[*semantic.Function]*Value{},
-		funcs: map[*syntax.FunctionDef]*semantic.Function{}, seen: map[flowKey]bool{}, budget: budget}
+		funcs: map[*syntax.FunctionDef]*semantic.Function{}, seen: map[flowKey]bool{}, budget: budget,
+		sizes: map[*semantic.Function]int{}, cut: map[cutKey]bool{}}
 	e.res = &Result{Budget: budget}
 	res := e.res
 	for _, s := range sinks {
@@ -174,6 +234,11 @@ func Run(model *fastapi.Model, sinks []*Sink, budget int) *Result {
 		}
 		done[ep.Handler] = true
 		e.entry(func() { e.analyzeEntry(ep.Handler, ep.Params, ep.FullPath) })
+	}
+	for _, c := range e.depCuts {
+		if _, analysed := e.depReturn[c.Func]; !analysed {
+			res.Cuts = append(res.Cuts, c)
+		}
 	}
 	sort.SliceStable(e.flows, func(i, j int) bool {
 		a, b := e.flows[i], e.flows[j]
@@ -229,11 +294,19 @@ func (e *Engine) analyzeFlaskView(f *semantic.Function) {
 // dependency analyses a dependency function with its request parameters as
 // sources (once), and returns the taint of what it returns.
 func (e *Engine) dependency(d *fastapi.Dependency, depth int) *Value {
-	if d == nil || d.Func == nil || depth > 8 {
+	if d == nil || d.Func == nil {
 		return nil
 	}
 	if v, ok := e.depReturn[d.Func]; ok {
 		return v
+	}
+	if depth > maxDependencyDepth {
+		// A cut only if no other path analyses it: see Run.
+		if k := (cutKey{d.Func, DependencyDepthCut}); !e.cut[k] {
+			e.cut[k] = true
+			e.depCuts = append(e.depCuts, Cut{Func: d.Func, Module: d.Module, Node: d.Node, Kind: DependencyDepthCut})
+		}
+		return nil
 	}
 	e.depReturn[d.Func] = nil // cycles read as clean
 	for _, sub := range d.Sub {

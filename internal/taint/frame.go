@@ -32,13 +32,51 @@ type frame struct {
 	ret       *Value
 	hits      []sinkHit
 	flaskView bool // returns are response bodies
-	work      int
+	work      int  // evaluations so far
+	limit     int  // evaluations allowed (maxNodesPerFunc + funcWorkPerNode a node)
 }
 
 func (e *Engine) newFrame(f *semantic.Function, summary bool) *frame {
 	return &frame{e: e, f: f, mod: f.Module, summary: summary, env: map[string]*Value{},
 		objects: map[string]objKind{}, models: map[string]*fastapi.DataModel{}, types: map[string]string{},
-		derived: map[string][]string{}, consts: map[string]constant{}}
+		derived: map[string][]string{}, consts: map[string]constant{},
+		limit: maxNodesPerFunc + funcWorkPerNode*e.size(f)}
+}
+
+// size returns the number of nodes in a function's body (nested functions
+// included), counted once per function.
+func (e *Engine) size(f *semantic.Function) int {
+	if n, ok := e.sizes[f]; ok {
+		return n
+	}
+	n := 0
+	for _, st := range f.Node.Body {
+		syntax.Inspect(st, func(x syntax.Node) bool {
+			if x != nil {
+				n++
+			}
+			return true
+		})
+	}
+	e.sizes[f] = n
+	return n
+}
+
+// spent reports whether the frame may not evaluate more: its function's
+// limit or the scan's budget is reached. The first time the function's
+// limit stops it, at node n, the cut is recorded.
+func (fa *frame) spent(n syntax.Node) bool {
+	if fa.e.work > fa.e.budget {
+		return true // counted by Run as a skipped entry
+	}
+	if fa.work <= fa.limit {
+		return false
+	}
+	if k := (cutKey{fa.f, EvaluationsCut}); !fa.e.cut[k] {
+		fa.e.cut[k] = true
+		fa.e.res.Cuts = append(fa.e.res.Cuts, Cut{Func: fa.f, Module: fa.mod, Node: n, Evaluations: fa.limit})
+	}
+	return true
 }
 
 func (fa *frame) run() {
@@ -76,7 +114,7 @@ func (fa *frame) join(other map[string]*Value) {
 
 func (fa *frame) block(body []syntax.Stmt) {
 	for _, st := range body {
-		if fa.work > maxNodesPerFunc || fa.e.work > fa.e.budget {
+		if fa.spent(st) {
 			return
 		}
 		fa.stmt(st)

@@ -77,7 +77,11 @@ func (fa *frame) hitAt(s *Sink, node syntax.Node, c *syntax.Call, arg syntax.Exp
 
 // summaryOf analyses a program function once with its parameters as
 // symbolic taint: what reaches its return value and its sinks.
-func (e *Engine) summaryOf(f *semantic.Function) *summary {
+//
+// Summaries needed while computing one are computed on demand, at most
+// maxSummaryDepth deep; a function first called deeper is not analysed (its
+// summary says nothing), and the call is recorded as a Cut.
+func (e *Engine) summaryOf(f *semantic.Function, from *frame, call *syntax.Call) *summary {
 	if s := e.summaries[f]; s != nil {
 		return s // done, or in progress (recursion): what is known so far
 	}
@@ -85,6 +89,10 @@ func (e *Engine) summaryOf(f *semantic.Function) *summary {
 	e.summaries[f] = s
 	if e.depth >= maxSummaryDepth {
 		s.done = true
+		if k := (cutKey{f, CallDepthCut}); !e.cut[k] {
+			e.cut[k] = true
+			e.res.Cuts = append(e.res.Cuts, Cut{Func: f, Module: from.mod, Node: call, Kind: CallDepthCut})
+		}
 		return s
 	}
 	e.depth++
@@ -118,7 +126,7 @@ func (e *Engine) summaryOf(f *semantic.Function) *summary {
 // applySummary computes a call to a program function from its summary:
 // the taint of the result, and flows into sinks inside the callee.
 func (fa *frame) applySummary(c *syntax.Call, f *semantic.Function, recv *Value, args, kws []*Value) *Value {
-	s := fa.e.summaryOf(f)
+	s := fa.e.summaryOf(f, fa, c)
 	params := f.Node.Args.All()
 	// Map the call's arguments to parameter indexes.
 	vals := make([]*Value, len(params))

@@ -110,9 +110,21 @@ func merge(a, b *Value) *Value {
 
 // Limits bound the work.
 const (
-	maxSteps        = 24    // steps kept per path
-	maxNodesPerFunc = 40000 // expression evaluations per function analysis
-	maxSummaryDepth = 6     // nested summaries computed on demand
+	maxSteps = 24 // steps kept per path
+	// One analysis of one function makes at most maxNodesPerFunc
+	// evaluations plus funcWorkPerNode per node of its body: what the
+	// function's own size costs is always allowed (a 40,000-statement
+	// handler, a huge literal), only repeating it (loops in loops, calls
+	// re-evaluating arguments) runs into the limit, which is named in a
+	// Cut when reached.
+	maxNodesPerFunc = 40000
+	funcWorkPerNode = 4
+	// constsPerEval is how many constant elements of a list, tuple, set
+	// or dict literal cost one evaluation: they carry no taint and are
+	// skipped, not evaluated.
+	constsPerEval      = 64
+	maxSummaryDepth    = 6 // nested summaries computed on demand
+	maxDependencyDepth = 8 // dependencies of dependencies analysed
 	// A scan's evaluations: a base, plus a share per line of the program,
 	// so that the bound grows linearly with the code (real code takes
 	// about one evaluation per line) while a hostile program cannot make

@@ -31,6 +31,7 @@ type Program struct {
 	// once.
 	canon       *memo[string]   // Canonical's answers
 	ancestors   *memo[[]string] // Ancestors' answers
+	subclass    *memo[bool]     // IsSubclass's answers, by bases and class
 	callers     map[*Function][]*Function
 	callersOnce sync.Once
 	index       *Index
@@ -62,7 +63,7 @@ type Input struct {
 // below the scan root is kept as an alias, for namespace packages.
 func New(files []Input) *Program {
 	p := &Program{byName: map[string]*Module{}, funcs: map[string]*Function{}, classes: map[string]*Class{},
-		canon: newMemo[string](), ancestors: newMemo[[]string]()}
+		canon: newMemo[string](), ancestors: newMemo[[]string](), subclass: newMemo[bool]()}
 	pkgDirs := map[string]bool{}
 	for _, in := range files {
 		if d, base := path.Split(cleanRel(in.Rel)); base == "__init__.py" || base == "__init__.pyi" {

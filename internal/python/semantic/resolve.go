@@ -104,6 +104,17 @@ func (p *Program) followScope(sym *Symbol, sc *Scope) (*Symbol, *Scope) {
 	return sym, sc
 }
 
+// Unfollowed reports a symbol that resolution left as an import of a
+// program symbol because the chain of re-exports was longer than it
+// follows (more than maxChain imports): what it names is unknown.
+func (p *Program) Unfollowed(sym *Symbol) bool {
+	if sym == nil || sym.Kind != ImportSym {
+		return false
+	}
+	next, _ := p.Symbol(sym.Target)
+	return next != nil
+}
+
 // TypeOf returns the qualified name of the class of an expression's value
 // where simple evidence tells it: a constructor call, a call to a function
 // with a return annotation, an annotated or once-assigned variable or
@@ -290,7 +301,12 @@ func (p *Program) ancestorsOf(qual string) []string {
 }
 
 // IsSubclass reports whether the class named qual is, or derives from, one
-// of the classes named by bases (qualified names).
+// of the classes named by bases (qualified names), however far up.
+//
+// The answer for every class met on the way is remembered (for the same
+// bases), so asking about each class of a program costs time linear in
+// the number of classes and bases: a chain C1(C0), C2(C1), ... of 100,000
+// classes is walked once, with a stack instead of recursion.
 func (p *Program) IsSubclass(qual string, bases ...string) bool {
 	q := p.Canonical(qual)
 	for _, b := range bases {
@@ -298,14 +314,66 @@ func (p *Program) IsSubclass(qual string, bases ...string) bool {
 			return true
 		}
 	}
-	for _, a := range p.Ancestors(q) {
-		for _, b := range bases {
-			if a == b {
+	key := strings.Join(bases, ",") + "|"
+	if v, ok := p.subclass.load(key + q); ok {
+		return v
+	}
+	target := func(b string) bool {
+		for _, t := range bases {
+			if b == t {
 				return true
 			}
 		}
+		return false
 	}
-	return false
+	type visit struct {
+		class  string
+		bases  []string
+		next   int
+		result bool
+	}
+	c := p.classes[q]
+	if c == nil {
+		return false
+	}
+	onStack := map[string]bool{q: true} // a cycle (not Python) is not followed
+	stack := []*visit{{class: q, bases: c.Bases(p)}}
+	var result bool
+	for len(stack) > 0 {
+		top := stack[len(stack)-1]
+		if top.result || top.next == len(top.bases) {
+			p.subclass.store(key+top.class, top.result)
+			stack = stack[:len(stack)-1]
+			delete(onStack, top.class)
+			if len(stack) > 0 {
+				stack[len(stack)-1].result = stack[len(stack)-1].result || top.result
+			}
+			result = top.result
+			continue
+		}
+		b := top.bases[top.next]
+		top.next++
+		if target(b) {
+			top.result = true
+			continue
+		}
+		cb := p.Canonical(b)
+		if target(cb) {
+			top.result = true
+			continue
+		}
+		if v, ok := p.subclass.load(key + cb); ok {
+			top.result = v
+			continue
+		}
+		bc := p.classes[cb]
+		if bc == nil || onStack[cb] {
+			continue
+		}
+		onStack[cb] = true
+		stack = append(stack, &visit{class: cb, bases: bc.Bases(p)})
+	}
+	return result
 }
 
 // Method finds a method by name on a program class or its program bases.

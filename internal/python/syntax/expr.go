@@ -192,17 +192,25 @@ var binOps = [numKinds]Operator{
 
 // binary parses the binary operators of precedence minPrec and above
 // (bitwise_or when minPrec is 1).
+// Each operator wraps the tree built so far: a chain of them is measured
+// as one (see chain).
 func (p *parser) binary(minPrec int8) Expr {
 	start := p.tok.pos
+	c := p.startChain()
 	x := p.factor()
+	p.operand(&c)
 	for {
 		prec := binPrec[p.tok.kind]
 		if prec == 0 || prec < minPrec {
+			p.endChain(&c)
 			return x
 		}
 		op := binOps[p.tok.kind]
+		p.link(&c, p.tok.pos)
 		p.next()
+		p.inLink(&c)
 		y := p.binary(prec + 1)
+		p.outLink(&c)
 		x = &BinOp{Span: Span{start, p.prevEnd}, Left: x, Op: op, Right: y}
 	}
 }
@@ -247,20 +255,28 @@ func (p *parser) power() Expr {
 	return x
 }
 
-// primary parses an atom followed by attribute, call and subscript trailers.
+// primary parses an atom followed by attribute, call and subscript
+// trailers. Each trailer wraps the tree built so far: the trailers are
+// measured as a chain (see chain).
 func (p *parser) primary() Expr {
 	start := p.tok.pos
+	c := p.startChain()
 	x := p.atom()
+	p.operand(&c)
 	for {
 		switch p.tok.kind {
 		case DOT:
+			p.link(&c, p.tok.pos)
 			p.next()
 			attr := p.ident()
 			x = p.newAttribute(Span{start, p.prevEnd}, x, attr)
 		case LPAR:
 			lpar := p.tok.pos
+			p.link(&c, lpar)
 			p.next()
+			p.inLink(&c)
 			args, kws := p.callArgs(true)
+			p.outLink(&c)
 			if len(args) == 1 && len(kws) == 0 {
 				if g, ok := args[0].(*GeneratorExp); ok && g.From == -1 {
 					g.Span = Span{lpar, p.tok.end}
@@ -269,11 +285,15 @@ func (p *parser) primary() Expr {
 			p.expect(RPAR)
 			x = p.newCall(Span{start, p.prevEnd}, x, args, kws)
 		case LSQB:
+			p.link(&c, p.tok.pos)
 			p.next()
+			p.inLink(&c)
 			s := p.slices()
+			p.outLink(&c)
 			p.expect(RSQB)
 			x = &Subscript{Span: Span{start, p.prevEnd}, Value: x, Slice: s}
 		default:
+			p.endChain(&c)
 			return x
 		}
 	}
@@ -635,7 +655,9 @@ func (p *parser) starTarget() Expr {
 	if p.tok.kind == STAR {
 		start := p.tok.pos
 		p.next()
+		p.enter()
 		v := p.starTarget()
+		p.leave()
 		return &Starred{Span: Span{start, p.prevEnd}, Value: v}
 	}
 	return p.binary(1)

@@ -52,7 +52,8 @@ func FuzzScanner(f *testing.F) {
 }
 
 // FuzzParse parses arbitrary input: never a panic; every node of a tree
-// lies inside the source, and a tree without errors can be dumped.
+// lies inside the source, the tree's depth is bounded, and a tree without
+// errors can be dumped.
 func FuzzParse(f *testing.F) {
 	addSeeds(f)
 	f.Fuzz(func(t *testing.T, src []byte) {
@@ -72,6 +73,13 @@ func FuzzParse(f *testing.F) {
 			}
 			return true
 		})
+		// Every construct that deepens the tree counts toward maxDepth;
+		// the few it does not count (a BoolOp around its operands, a
+		// statement around its expression) add a bounded number of
+		// levels per counted one.
+		if h := treeHeight(file); h > 16*maxDepth {
+			t.Fatalf("tree %d deep, over 16 times the nesting limit", h)
+		}
 		if err == nil {
 			_ = dumpTree(file, false)
 		}

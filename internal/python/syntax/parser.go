@@ -10,8 +10,14 @@ import (
 // DefaultMaxFileSize is the size above which files are not parsed.
 const DefaultMaxFileSize = 5 << 20
 
-// maxDepth caps expression and statement nesting so hostile input cannot
-// exhaust the stack.
+// maxDepth caps the depth of the syntax tree, counted in nested
+// expressions and statements, so that hostile input cannot exhaust the
+// stack of the parser or of any recursive walk over the tree. Every
+// construct that deepens the tree counts: brackets, unary operators,
+// nested statements, and also the links of a left-deep chain built in a
+// loop (a.b.c, f()(), a[0][0], a + b + c: N links are N levels) and the
+// branches of an elif chain (each nests an If in the one before). CPython
+// refuses such chains past about 3,000 links.
 const maxDepth = 1500
 
 // maxErrors is the most syntax errors recorded for one file. Past it the
@@ -43,9 +49,16 @@ type parser struct {
 	peeked  token // next token, when hasPeek
 	hasPeek bool
 	prevEnd Pos // end of the last consumed token other than NEWLINE/INDENT/DEDENT
-	depth   int
-	errs    *ErrorList
-	slabs   *nodeSlabs
+	depth   int // tree levels above the node being parsed
+	// peak is the deepest depth reached since the innermost chain began
+	// measuring (see link): it gives the height of what a link held.
+	peak int
+	// failed is set after a statement failed, until the next statement
+	// of that block begins: the indented blocks and clauses between are
+	// the rest of the failed statement.
+	failed bool
+	errs   *ErrorList
+	slabs  *nodeSlabs
 }
 
 // ParseFile parses Python source. It always returns a File: on syntax
@@ -220,15 +233,16 @@ type state struct {
 	hasPeek bool
 	prevEnd Pos
 	depth   int
+	peak    int
 }
 
 func (p *parser) save() state {
-	return state{s: p.s.save(), tok: p.tok, peeked: p.peeked, hasPeek: p.hasPeek, prevEnd: p.prevEnd, depth: p.depth}
+	return state{s: p.s.save(), tok: p.tok, peeked: p.peeked, hasPeek: p.hasPeek, prevEnd: p.prevEnd, depth: p.depth, peak: p.peak}
 }
 
 func (p *parser) restore(st state) {
 	p.s.restore(st.s)
-	p.tok, p.peeked, p.hasPeek, p.prevEnd, p.depth = st.tok, st.peeked, st.hasPeek, st.prevEnd, st.depth
+	p.tok, p.peeked, p.hasPeek, p.prevEnd, p.depth, p.peak = st.tok, st.peeked, st.hasPeek, st.prevEnd, st.depth, st.peak
 }
 
 // try runs f speculatively: on a syntax error it restores the state and
@@ -248,21 +262,78 @@ func (p *parser) try(f func()) (ok bool) {
 	return true
 }
 
+const errTooDeep = "too many nested expressions or statements"
+
+// enter goes one level deeper into the tree; past maxDepth it fails at the
+// current token.
 func (p *parser) enter() {
 	p.depth++
+	p.peak = max(p.peak, p.depth)
 	if p.depth > maxDepth {
-		p.fail(p.tok.pos, "too many nested expressions or statements")
+		p.fail(p.tok.pos, errTooDeep)
 	}
 }
 
 func (p *parser) leave() { p.depth-- }
+
+// chain measures a left-deep chain that a loop builds (a.b.c, f()(),
+// a[0][0], a + b + c, case A.B.C): each link wraps the tree built so far,
+// so a chain of N links is N levels deep, and what an early link holds
+// (call arguments, a subscript, a right operand) ends up deeper than it
+// was when the parser read it. The chain keeps the height of the tree it
+// builds and fails as soon as that passes maxDepth, however it got there.
+type chain struct {
+	base   int // depth of the chain's top
+	height int // levels below base that the chain's tree reaches
+	peak   int // the enclosing measurement's peak, restored by endChain
+}
+
+// startChain begins measuring a chain whose first operand is parsed next,
+// at the current depth.
+func (p *parser) startChain() chain {
+	c := chain{base: p.depth, peak: p.peak}
+	p.peak = p.depth
+	return c
+}
+
+// operand records the height of the chain's first operand, just parsed.
+func (p *parser) operand(c *chain) {
+	c.height = p.peak - c.base
+}
+
+// link adds a link at pos: the tree built so far moves a level down.
+func (p *parser) link(c *chain, pos Pos) {
+	c.height++
+	if c.base+c.height > maxDepth {
+		p.fail(pos, errTooDeep)
+	}
+}
+
+// inLink begins reading what the link just added holds, a level below the
+// chain's top.
+func (p *parser) inLink(c *chain) {
+	p.depth = c.base + 1
+	p.peak = p.depth
+}
+
+// outLink ends reading what the link holds and counts its height.
+func (p *parser) outLink(c *chain) {
+	c.height = max(c.height, 1+p.peak-(c.base+1))
+	p.depth = c.base
+}
+
+// endChain records the chain's height in the enclosing measurement.
+func (p *parser) endChain(c *chain) {
+	p.depth = c.base
+	p.peak = max(c.peak, c.base+c.height)
+}
 
 // ---------------------------------------------------------------------------
 // Files and blocks
 
 func (p *parser) fileInput() {
 	func() {
-		defer p.recoverTo(nil)
+		defer p.recoverTo(nil, 0)
 		p.next()
 	}()
 	f := p.file
@@ -273,7 +344,9 @@ func (p *parser) fileInput() {
 
 // recoverTo turns a bailout into a recorded error, skips to the next line
 // and, when stmts is not nil, appends a BadStmt covering the skipped text.
-func (p *parser) recoverTo(stmts *[]Stmt) {
+// The depth goes back to what it was where parsing resumes: the levels
+// entered by the failed statement were never left.
+func (p *parser) recoverTo(stmts *[]Stmt, depth int) {
 	r := recover()
 	if r == nil {
 		return
@@ -282,6 +355,7 @@ func (p *parser) recoverTo(stmts *[]Stmt) {
 	if !ok {
 		panic(r)
 	}
+	p.depth, p.peak = depth, depth
 	b = p.unclosed(b)
 	p.record(b.pos, b.msg)
 	from := p.tok.pos
@@ -291,6 +365,7 @@ func (p *parser) recoverTo(stmts *[]Stmt) {
 	p.sync(b.pos)
 	if stmts != nil {
 		*stmts = append(*stmts, &BadStmt{Span{from, max(from, p.prevEnd)}})
+		p.failed = true
 	}
 }
 
@@ -373,11 +448,21 @@ func (p *parser) syncOnce(errPos Pos) (b bailout, failed bool) {
 // appends it to stmts, recovering from syntax errors.
 func (p *parser) statementInto(stmts []Stmt) (out []Stmt) {
 	out = stmts
-	defer p.recoverTo(&out)
+	depth := p.depth
+	defer p.recoverTo(&out, depth)
+	if p.failed && isClause(p.tok.kind) {
+		// After a compound statement that failed, its further clauses
+		// (an elif chain past the depth limit, an except after a bad
+		// try) belong to it: their lines are skipped with no second
+		// error, and their blocks by the rule for indents below.
+		p.sync(p.tok.pos)
+		return out
+	}
 	if p.tok.kind == INDENT {
 		// After a statement that failed (often a compound statement's
 		// header), the indented block is its body: no second error.
-		if n := len(out); n == 0 || !isBad(out[n-1]) {
+		failed := p.failed
+		if n := len(out); n == 0 || !isBad(out[n-1]) && !failed {
 			p.record(p.tok.pos, "unexpected indent")
 		}
 		p.next()
@@ -385,18 +470,27 @@ func (p *parser) statementInto(stmts []Stmt) (out []Stmt) {
 			out = p.statementInto(out)
 		}
 		p.got(DEDENT)
+		p.failed = failed
 		return out
 	}
 	if p.tok.kind == DEDENT {
 		p.next()
 		return out
 	}
-	return p.statement(out)
+	p.failed = false
+	out = p.statement(out)
+	p.failed = false // a statement that failed inside this one was its own
+	return out
 }
 
 func isBad(s Stmt) bool {
 	_, ok := s.(*BadStmt)
 	return ok
+}
+
+// isClause reports the keywords that continue a compound statement.
+func isClause(k Kind) bool {
+	return k == kwElif || k == kwElse || k == kwExcept || k == kwFinally
 }
 
 // block parses the `: suite` of a compound statement.
@@ -672,11 +766,13 @@ func (p *parser) dottedName() *Ident {
 	if p.tok.kind != DOT {
 		return first
 	}
-	name := first.Name
+	// Built in one buffer: `import a.b.b...` of 400,000 parts must not
+	// copy the name so far at each part.
+	name := []byte(first.Name)
 	for p.got(DOT) {
-		name += "." + p.ident().Name
+		name = append(append(name, '.'), p.ident().Name...)
 	}
-	return &Ident{Span{first.From, p.prevEnd}, name}
+	return &Ident{Span{first.From, p.prevEnd}, string(name)}
 }
 
 func (p *parser) importStmt() Stmt {
@@ -856,33 +952,42 @@ func (p *parser) typeParams() []TypeParam {
 	return params
 }
 
+// ifStmt parses an if statement with its elif and else clauses. Each elif
+// is an If in the Orelse of the one before, a level deeper: the chain is
+// read in a loop and each branch counts a level toward maxDepth.
 func (p *parser) ifStmt() Stmt {
 	start := p.tok.pos
+	base := p.depth
 	p.next()
 	s := &If{Test: p.namedExpression()}
 	s.Body = p.block("'if' statement", start)
-	s.Orelse = p.elseChain()
-	s.Span = Span{start, p.prevEnd}
-	return s
-}
-
-// elseChain parses the elif/else clauses of an if statement.
-func (p *parser) elseChain() []Stmt {
-	switch p.tok.kind {
-	case kwElif:
-		start := p.tok.pos
+	last := s
+	for p.tok.kind == kwElif {
+		at := p.tok.pos
+		p.enter()
+		if p.depth == maxDepth {
+			// No room for the branch's block: the elif is what is too deep.
+			p.fail(at, errTooDeep)
+		}
 		p.next()
-		s := &If{Test: p.namedExpression()}
-		s.Body = p.block("'elif' statement", start)
-		s.Orelse = p.elseChain()
-		s.Span = Span{start, p.prevEnd}
-		return []Stmt{s}
-	case kwElse:
-		start := p.tok.pos
-		p.next()
-		return p.block("'else' statement", start)
+		e := &If{Span: Span{at, at}, Test: p.namedExpression()}
+		e.Body = p.block("'elif' statement", at)
+		last.Orelse = []Stmt{e}
+		last = e
 	}
-	return nil
+	if p.tok.kind == kwElse {
+		at := p.tok.pos
+		p.next()
+		last.Orelse = p.block("'else' statement", at)
+	}
+	p.depth = base
+	// Every clause ends where the statement does.
+	s.Span = Span{start, p.prevEnd}
+	for e := s; e != last; {
+		e = e.Orelse[0].(*If)
+		e.To = p.prevEnd
+	}
+	return s
 }
 
 func (p *parser) whileStmt() Stmt {

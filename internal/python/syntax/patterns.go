@@ -113,10 +113,14 @@ func (p *parser) closedPattern() Pattern {
 	case NAME:
 		id := p.ident()
 		var x Expr = &Name{Span: id.Span, ID: id.Name}
-		for p.got(DOT) {
+		c := p.startChain()
+		for p.tok.kind == DOT {
+			p.link(&c, p.tok.pos)
+			p.next()
 			attr := p.ident()
 			x = &Attribute{Span: Span{start, p.prevEnd}, Value: x, Attr: attr}
 		}
+		p.endChain(&c)
 		if p.tok.kind == LPAR {
 			return p.classPattern(start, x)
 		}
@@ -216,9 +220,13 @@ func (p *parser) mappingKey() Expr {
 	case NAME:
 		id := p.ident()
 		var x Expr = &Name{Span: id.Span, ID: id.Name}
-		for p.got(DOT) {
+		c := p.startChain()
+		for p.tok.kind == DOT {
+			p.link(&c, p.tok.pos)
+			p.next()
 			x = &Attribute{Span: Span{start, p.prevEnd}, Value: x, Attr: p.ident()}
 		}
+		p.endChain(&c)
 		if _, dotted := x.(*Attribute); dotted {
 			return x
 		}

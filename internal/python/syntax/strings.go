@@ -167,7 +167,7 @@ func (p *parser) formatSpec(t token, part fpart) *JoinedStr {
 // fieldExpr parses the expression of a replacement field, which lies in the
 // file's source between from and to.
 func (p *parser) fieldExpr(from, to Pos) Expr {
-	sp := &parser{file: p.file, errs: p.errs, depth: p.depth + 1, slabs: p.slabs}
+	sp := &parser{file: p.file, errs: p.errs, depth: p.depth + 1, peak: p.depth + 1, slabs: p.slabs}
 	sp.s.init(p.s.src[:to], sp.fail, nil)
 	sp.s.sub = true
 	sp.s.atBOL = false
@@ -175,7 +175,7 @@ func (p *parser) fieldExpr(from, to Pos) Expr {
 	sp.s.names = p.s.names
 	sp.s.lines = p.s.lines
 	if sp.depth > maxDepth {
-		sp.fail(from, "too many nested expressions or statements")
+		sp.fail(from, errTooDeep)
 	}
 	sp.next()
 	var e Expr
@@ -187,6 +187,7 @@ func (p *parser) fieldExpr(from, to Pos) Expr {
 	if sp.tok.kind != EOF {
 		sp.fail(sp.tok.pos, "f-string: expecting '}'")
 	}
+	p.peak = max(p.peak, sp.peak)
 	return e
 }
 

@@ -1,0 +1,159 @@
+package fastapi
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime/metrics"
+	"strings"
+	"testing"
+)
+
+// TestElifChainConditions builds the model of routes declared in every
+// branch of a 1,400-branch elif chain on the environment: each route is
+// gated, knows its conditions, and the routes share the list cells of the
+// conditions around them, so that the model's memory grows with the number
+// of if statements, not with their square.
+func TestElifChainConditions(t *testing.T) {
+	const branches = 1400
+	var b strings.Builder
+	b.WriteString("import os\nfrom fastapi import FastAPI\napp = FastAPI()\nenv = os.environ.get('ENV')\n")
+	for i := range branches {
+		if i == 0 {
+			b.WriteString("if env == 'production':\n")
+		} else {
+			fmt.Fprintf(&b, "elif env == 'stage%d':\n", i)
+		}
+		fmt.Fprintf(&b, "    @app.get('/r%d')\n    def h%d(): pass\n", i, i)
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "main.py"), []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	allocs := []metrics.Sample{{Name: "/gc/heap/allocs:bytes"}}
+	metrics.Read(allocs)
+	before := allocs[0].Value.Uint64()
+	m := loadModel(t, dir)
+	metrics.Read(allocs)
+	allocated := allocs[0].Value.Uint64() - before
+
+	if len(m.Routers) != 1 || len(m.Routers[0].Routes) != branches {
+		t.Fatalf("routers %d, routes %d", len(m.Routers), len(m.Routers[0].Routes))
+	}
+	routes := m.Routers[0].Routes
+	for i, r := range routes {
+		if n := r.Conds.Len(); n != i+1 {
+			t.Fatalf("route %d under %d conditions, want %d", i, n, i+1)
+		}
+		if i > 0 && r.Conds.Outer != routes[i-1].Conds {
+			t.Fatalf("route %d does not share the conditions of route %d", i, i-1)
+		}
+		if !EnvironmentGatedConds(r.Module, r.Conds) {
+			t.Fatalf("route %d is not gated on the environment", i)
+		}
+	}
+	var tests []string
+	for c := range routes[2].Conds.All() {
+		tests = append(tests, routes[2].Module.File.Text(c))
+	}
+	if want := "env == 'stage2',env == 'stage1',env == 'production'"; strings.Join(tests, ",") != want {
+		t.Errorf("conditions of /r2: %v, want %s", tests, want)
+	}
+	// Parsing and the model of this 60 KB file: 3.4 MB. Copying the
+	// conditions at every level made it 19.7 MB.
+	if allocated > 8<<20 {
+		t.Errorf("parsing and building the model allocated %d MB", allocated>>20)
+	}
+	t.Logf("allocated %.1f MB", float64(allocated)/(1<<20))
+}
+
+// TestLongAliasChains checks that a router reached through more aliases or
+// re-exports than are followed is named in a diagnostic where it is used,
+// and that chains within the limit resolve.
+func TestLongAliasChains(t *testing.T) {
+	write := func(files map[string]string) string {
+		dir := t.TempDir()
+		for name, src := range files {
+			p := filepath.Join(dir, name)
+			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(p, []byte(src), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return dir
+	}
+	aliases := func(n int) map[string]string {
+		var b strings.Builder
+		b.WriteString("from fastapi import FastAPI\n")
+		fmt.Fprintf(&b, "a%d = FastAPI()\n", n)
+		for i := n - 1; i >= 0; i-- {
+			fmt.Fprintf(&b, "a%d = a%d\n", i, i+1)
+		}
+		b.WriteString("\n@a0.get('/x')\ndef h(): pass\n")
+		return map[string]string{"main.py": b.String()}
+	}
+	reexports := func(n int) map[string]string {
+		files := map[string]string{"pkg/__init__.py": "", "pkg/m0.py": "from fastapi import FastAPI\napp = FastAPI()\n"}
+		for i := 1; i < n; i++ {
+			files[fmt.Sprintf("pkg/m%d.py", i)] = fmt.Sprintf("from pkg.m%d import app\n", i-1)
+		}
+		files["main.py"] = fmt.Sprintf("from pkg.m%d import app\n\n@app.get('/x')\ndef h(): pass\n", n-1)
+		return files
+	}
+	for _, c := range []struct {
+		name  string
+		files map[string]string
+		found bool
+		line  int
+	}{
+		{"5 aliases", aliases(5), true, 0},
+		{"100,000 aliases", aliases(100_000), false, 100_004},
+		{"5 re-exports", reexports(5), true, 0},
+		{"2,000 re-exports", reexports(2000), false, 3},
+	} {
+		m := loadModel(t, write(c.files))
+		if found := len(m.Routers) == 1 && len(m.Routers[0].Routes) == 1; found != c.found {
+			t.Errorf("%s: route found %v, want %v", c.name, found, c.found)
+		}
+		var diags []string
+		for _, d := range m.Diagnostics {
+			if strings.Contains(d.Msg, "longer than followed") {
+				diags = append(diags, fmt.Sprintf("%s:%d", d.Module.Rel, d.Module.File.Line(d.Node.Pos())))
+			}
+		}
+		if c.found && len(diags) != 0 || !c.found && (len(diags) != 1 || diags[0] != fmt.Sprintf("main.py:%d", c.line)) {
+			t.Errorf("%s: chain diagnostics at %v", c.name, diags)
+		}
+	}
+}
+
+// TestDeepDependencyChain checks that a dependency deeper than the chains
+// followed is named in a diagnostic.
+func TestDeepDependencyChain(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("from fastapi import FastAPI, Depends\napp = FastAPI()\n")
+	const n = 100
+	fmt.Fprintf(&b, "def dep%d(q: str):\n    return q\n", n)
+	for i := n - 1; i >= 0; i-- {
+		fmt.Fprintf(&b, "def dep%d(x = Depends(dep%d)):\n    return x\n", i, i+1)
+	}
+	b.WriteString("@app.get('/x')\ndef h(v = Depends(dep0)):\n    return v\n")
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "main.py"), []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	m := loadModel(t, dir)
+	var diags []string
+	for _, d := range m.Diagnostics {
+		if strings.Contains(d.Msg, "dependencies deep") {
+			diags = append(diags, d.Msg)
+		}
+	}
+	// The handler's Depends(dep0) is the first level.
+	want := fmt.Sprintf("Depends(dep%d) is more than %d dependencies deep", maxDepDepth, maxDepDepth)
+	if len(diags) != 1 || !strings.HasPrefix(diags[0], want) {
+		t.Errorf("diagnostics %q, want one starting %q", diags, want)
+	}
+}
