@@ -113,6 +113,19 @@ class Visitor(ast.NodeVisitor):
                 r = ast.unparse(node.args[0]) if node.args else ast.unparse(kw(node, "router"))
                 p = kw(node, "prefix")
                 self.add("call:include_router", recv, "INCLUDE", const_str(p) if p is not None else "", node.lineno, r)
+        elif (isinstance(f, ast.Call) and isinstance(f.func, ast.Attribute)
+              and f.func.attr in HTTP | {"api_route", "websocket"}):
+            # decorator applied by a plain call: router.post("/x")(handler)
+            inner = f
+            recv = dotted(inner.func.value)
+            path = const_str(inner.args[0]) if inner.args else (const_str(kw(inner, "path")) if kw(inner, "path") is not None else "")
+            h = ast.unparse(node.args[0]) if node.args else None
+            if inner.func.attr == "api_route":
+                for m in methods_of(inner, ["GET"]):
+                    self.add("call:decorator-call", recv, m, path, node.lineno, h)
+            else:
+                m = "WEBSOCKET" if inner.func.attr == "websocket" else inner.func.attr.upper()
+                self.add("call:decorator-call", recv, m, path, node.lineno, h)
         elif isinstance(f, ast.Name) and f.id in ("Route", "WebSocketRoute", "Mount", "APIRoute", "APIWebSocketRoute"):
             path = const_str(node.args[0]) if node.args else ""
             default = ["WEBSOCKET"] if "WebSocket" in f.id else (["MOUNT"] if f.id == "Mount" else ["GET"])
