@@ -112,7 +112,7 @@ def main(root):
         rec = {"method": r["method"], "path": CHAIN[key] + r["path"], "file": r["file"],
                "line": r["line"], "app": "dispatch.main:api (mounted at /api/v1)"}
         if "dispatch_slack" in r["file"]:
-            rec["condition"] = "plugin events router, included when the dispatch_slack_conversation plugin loads (cli.py:12-16)"
+            rec["condition"] = "plugin events router, included when the slack_conversation entry point (pyproject.toml:151, SlackConversationPlugin) loads (cli.py:12-16)"
         routes.append(rec)
     routes.append({"method": "MOUNT", "path": "/", "file": S + "main.py", "line": 266,
                    "app": "dispatch.main:frontend (mounted at / in dispatch.main:app)",
