@@ -113,6 +113,9 @@ def main(root):
                "line": r["line"], "app": "dispatch.main:api (mounted at /api/v1)"}
         if "dispatch_slack" in r["file"]:
             rec["condition"] = "plugin events router, included when the slack_conversation entry point (pyproject.toml:151, SlackConversationPlugin) loads (cli.py:12-16)"
+        if rec["path"].endswith("/auth/register"):
+            rec["condition"] = ("only when DISPATCH_AUTH_REGISTRATION_ENABLED (config.py:99, default true); "
+                                "registered by calling auth_router.post(...)(register_user) at auth/views.py:444")
         routes.append(rec)
     routes.append({"method": "MOUNT", "path": "/", "file": S + "main.py", "line": 266,
                    "app": "dispatch.main:frontend (mounted at / in dispatch.main:app)",
