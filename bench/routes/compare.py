@@ -59,7 +59,9 @@ def tree_of(meta, name, trees):
     if git_dir is None:
         raise SystemExit(f"{name}: no mirror of {meta['repo']} under /work/.mirror: fetch github:{meta['repo']} first")
     os.makedirs(dest + ".tmp", exist_ok=True)
-    archive = subprocess.run(["git", "--git-dir", git_dir, "archive", meta["commit"]], check=True, capture_output=True).stdout
+    # Only the scanned path: some snapshots lack the largest blobs elsewhere.
+    what = [meta["scan_path"]] if meta.get("scan_path", ".") not in (".", "") else []
+    archive = subprocess.run(["git", "--git-dir", git_dir, "archive", meta["commit"]] + what, check=True, capture_output=True).stdout
     subprocess.run(["tar", "-x", "-C", dest + ".tmp"], input=archive, check=True)
     os.rename(dest + ".tmp", dest)
     return dest
