@@ -89,15 +89,56 @@ type childRun struct {
 	took           time.Duration
 }
 
+// rusageCommand is the name under which the test binary runs one command
+// and writes its peak resident memory to $FASTAPI_AUDIT_RUSAGE_OUT.
+// Linux carries a process's peak RSS across fork and exec, and the test
+// process holds hundreds of MB after the other tests: measured from the
+// test process, every child would show that peak. Started afresh, the
+// test binary is small, and its child's figure is the child's own.
+const rusageCommand = "fastapi-audit-rusage"
+
+// rusageMain is rusageCommand: it runs os.Args[1:] with the standard
+// streams passed through, records the peak RSS and exits with the
+// command's status. The command dies with it (a hang killed by the test).
+func rusageMain() {
+	cmd := exec.Command(os.Args[1], os.Args[2:]...)
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	err := cmd.Run()
+	if cmd.ProcessState == nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(125)
+	}
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		_ = os.WriteFile(os.Getenv("FASTAPI_AUDIT_RUSAGE_OUT"), []byte(fmt.Sprint(int64(ru.Maxrss)<<10)), 0o644)
+	}
+	os.Exit(cmd.ProcessState.ExitCode())
+}
+
+// measurer returns the path of the test binary named rusageCommand.
+func measurer(t *testing.T) string {
+	t.Helper()
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(t.TempDir(), rusageCommand)
+	if err := os.Symlink(self, link); err != nil {
+		t.Fatal(err)
+	}
+	return link
+}
+
 // runBinary runs the built binary in dir with args, killing it after
 // hostileScanTimeout.
 func runBinary(t *testing.T, dir string, args ...string) childRun {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), hostileScanTimeout)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, auditBinary(t), args...)
+	rss := filepath.Join(t.TempDir(), "rss")
+	cmd := exec.CommandContext(ctx, measurer(t), append([]string{auditBinary(t)}, args...)...)
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "NO_COLOR=")
+	cmd.Env = append(os.Environ(), "NO_COLOR=", "FASTAPI_AUDIT_RUSAGE_OUT="+rss)
 	var out, errOut bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut
 	start := time.Now()
@@ -110,8 +151,10 @@ func runBinary(t *testing.T, dir string, args ...string) childRun {
 		t.Fatalf("%v: %v", args, err)
 	}
 	r.code = cmd.ProcessState.ExitCode()
-	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		r.maxRSS = int64(ru.Maxrss) << 10
+	if b, err := os.ReadFile(rss); err == nil {
+		fmt.Sscan(string(b), &r.maxRSS)
+	} else {
+		t.Errorf("%v: no peak RSS recorded: %v", args, err)
 	}
 	var label []string // the arguments without report paths
 	for _, a := range args {

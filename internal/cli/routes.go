@@ -5,12 +5,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
 	"github.com/fastapi-audit/fastapi-audit/internal/finding"
+	"github.com/fastapi-audit/fastapi-audit/internal/gcpolicy"
 	"github.com/fastapi-audit/fastapi-audit/internal/report"
 )
 
@@ -35,6 +37,17 @@ reported as a diagnostic on stderr.`,
 			default:
 				return usageErrorf("unknown --format %q for routes (text, json, csv)", format)
 			}
+			if o.jobs < 0 || o.jobs > maxJobs {
+				return usageErrorf("--jobs %d: want 1 to %d workers", o.jobs, maxJobs)
+			}
+			// The scan's default memory ceiling bounds the inventory too.
+			if os.Getenv("GOMEMLIMIT") == "" {
+				ceiling := memoryCeiling()
+				guard := newScanGuard(cmd.Context(), 0, ceiling, true, cmd.ErrOrStderr())
+				defer guard.close()
+				defer gcpolicy.FollowUnder(ceiling)()
+				o.guard = guard
+			}
 			p, err := load(args, o)
 			if err != nil {
 				return err
@@ -44,6 +57,9 @@ reported as a diagnostic on stderr.`,
 			// listing and its diagnostics, wherever they appear.
 			rd := finding.NewRedactor(p.secrets())
 			report.RedactRoutes(rows, rd)
+			for _, d := range p.diags { // files skipped: the inventory may lack their routes
+				fmt.Fprintf(cmd.ErrOrStderr(), "%s: %s\n", report.Printable(rd.String(d.Path)), report.Printable(rd.String(d.Msg)))
+			}
 			for _, d := range p.model.Diagnostics {
 				pos := d.Module.File.Position(d.Node.Pos())
 				fmt.Fprintf(cmd.ErrOrStderr(), "%s:%d:%d: %s\n", report.Printable(rd.String(d.Module.Path)), pos.Line, pos.Column, report.Printable(rd.String(d.Msg)))

@@ -10,6 +10,9 @@ import (
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
 		"fastapi-audit": func() { os.Exit(Main(os.Args[1:], os.Stdout, os.Stderr)) },
+		// rusageCommand measures a child's peak memory from a small
+		// process (see runMeasured).
+		rusageCommand: rusageMain,
 	})
 }
 
