@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/fastapi-audit/fastapi-audit/internal/fsguard"
+	"github.com/fastapi-audit/fastapi-audit/internal/hostiletest"
 	"github.com/fastapi-audit/fastapi-audit/internal/tomlsafe"
 )
 
@@ -20,15 +21,7 @@ import (
 // file over the size limit and one nested too deeply are refused with a
 // clear error, quickly, before the TOML decoder sees them.
 func TestLoadHostile(t *testing.T) {
-	done := make(chan struct{})
-	defer close(done)
-	go func() {
-		select {
-		case <-done:
-		case <-time.After(20 * time.Second):
-			panic("TestLoadHostile: a settings file blocked or ran away")
-		}
-	}()
+	defer hostiletest.HangGuard(t, 20*time.Second, "a settings file blocked or ran away")()
 	dir := t.TempDir()
 	if err := os.Mkdir(filepath.Join(dir, ".git"), 0o755); err != nil {
 		t.Fatal(err)

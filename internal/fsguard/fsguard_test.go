@@ -10,29 +10,16 @@ import (
 	"syscall"
 	"testing"
 	"time"
-)
 
-// hangGuard fails the test, instead of hanging the run, when a named pipe
-// was opened for reading after all.
-func hangGuard(t *testing.T) func() {
-	t.Helper()
-	done := make(chan struct{})
-	go func() {
-		select {
-		case <-done:
-		case <-time.After(10 * time.Second):
-			panic(t.Name() + ": a named pipe was opened and blocked the reader")
-		}
-	}()
-	return func() { close(done) }
-}
+	"github.com/fastapi-audit/fastapi-audit/internal/hostiletest"
+)
 
 // TestOpen checks the guarded opens on a real tree: regular files inside
 // the root (directly or through a link that stays inside) are read; a
 // named pipe, a directory and links leaving the root are refused without
 // reading; the canary outside never comes back.
 func TestOpen(t *testing.T) {
-	defer hangGuard(t)()
+	defer hostiletest.HangGuard(t, 10*time.Second, "a named pipe was opened and blocked the reader")()
 	base := t.TempDir()
 	tree, out := filepath.Join(base, "tree"), filepath.Join(base, "out")
 	for _, d := range []string{filepath.Join(tree, "sub"), out} {

@@ -11,6 +11,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/fastapi-audit/fastapi-audit/internal/hostiletest"
 )
 
 // TestDiscoverHostile checks the paths hostile trees take: special files
@@ -87,28 +89,13 @@ func TestReadSourceBounds(t *testing.T) {
 	}
 }
 
-// hangGuard fails the test, instead of hanging the run, when a named pipe
-// was opened for reading after all.
-func hangGuard(t *testing.T) func() {
-	t.Helper()
-	done := make(chan struct{})
-	go func() {
-		select {
-		case <-done:
-		case <-time.After(20 * time.Second):
-			panic(t.Name() + ": a named pipe was opened and blocked the reader")
-		}
-	}()
-	return func() { close(done) }
-}
-
 // TestDiscoverStaysInRoot builds a tree whose links lead out of it (to a
 // directory holding a canary, a private key and a named pipe that would
 // hang a reader) and inside it: the links out are reported and nothing
 // behind them is listed or read, the links inside still work, and a file
 // replaced by a link out (or a named pipe) after discovery is not read.
 func TestDiscoverStaysInRoot(t *testing.T) {
-	defer hangGuard(t)()
+	defer hostiletest.HangGuard(t, 20*time.Second, "a named pipe was opened and blocked the reader")()
 	base := t.TempDir()
 	root, out := filepath.Join(base, "tree"), filepath.Join(base, "out")
 	const canary = "CANARY_0f1e2d3c4b5a"

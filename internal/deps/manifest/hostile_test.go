@@ -11,23 +11,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fastapi-audit/fastapi-audit/internal/hostiletest"
 	"github.com/fastapi-audit/fastapi-audit/internal/source"
 )
-
-// hangGuard fails the test, instead of hanging the run, when a named pipe
-// was opened for reading after all.
-func hangGuard(t *testing.T) func() {
-	t.Helper()
-	done := make(chan struct{})
-	go func() {
-		select {
-		case <-done:
-		case <-time.After(20 * time.Second):
-			panic(t.Name() + ": a named pipe was opened and blocked the reader")
-		}
-	}()
-	return func() { close(done) }
-}
 
 // TestCollectHostile parses the dependency files of a hostile tree through
 // discovery: every problem is a Problem with its file and line, includes
@@ -35,7 +21,7 @@ func hangGuard(t *testing.T) func() {
 // named pipe outside that would hang), and the canary outside never
 // appears.
 func TestCollectHostile(t *testing.T) {
-	defer hangGuard(t)()
+	defer hostiletest.HangGuard(t, 20*time.Second, "a named pipe was opened and blocked the reader")()
 	base := t.TempDir()
 	root, out := filepath.Join(base, "tree"), filepath.Join(base, "out")
 	const canary = "canary-pkg-0f1e2d"
