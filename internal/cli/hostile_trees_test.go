@@ -17,7 +17,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/fastapi-audit/fastapi-audit/internal/hostiletest"
+	"github.com/fastapi-audit/fastapi-audit/internal/testfs"
 	yaml "github.com/pb33f/go-yaml"
 )
 
@@ -317,9 +317,9 @@ func TestHostileTrees(t *testing.T) {
 			"cmp.py":   chain("a", " < a", 250_000),
 		}
 		for name, body := range files {
-			hostiletest.WriteFile(t, filepath.Join(root, name), body)
+			testfs.WriteFile(t, filepath.Join(root, name), body)
 		}
-		hostiletest.WriteFile(t, filepath.Join(root, "app", "main.py"), victimApp)
+		testfs.WriteFile(t, filepath.Join(root, "app", "main.py"), victimApp)
 		rep, _ := scanAllFormats(t, root)
 		for _, name := range []string{"attr.py", "call.py", "index.py", "add.py"} {
 			rep.wantDiagnostic(t, name, "too many nested")
@@ -338,10 +338,10 @@ func TestHostileTrees(t *testing.T) {
 			}
 			return b.String()
 		}
-		hostiletest.WriteFile(t, filepath.Join(root, "ok.py"), elif(1_400))
-		hostiletest.WriteFile(t, filepath.Join(root, "long.py"), elif(20_000))
-		hostiletest.WriteFile(t, filepath.Join(root, "huge.py"), elif(200_000))
-		hostiletest.WriteFile(t, filepath.Join(root, "app", "main.py"), victimApp)
+		testfs.WriteFile(t, filepath.Join(root, "ok.py"), elif(1_400))
+		testfs.WriteFile(t, filepath.Join(root, "long.py"), elif(20_000))
+		testfs.WriteFile(t, filepath.Join(root, "huge.py"), elif(200_000))
+		testfs.WriteFile(t, filepath.Join(root, "app", "main.py"), victimApp)
 		rep, _ := scanAllFormats(t, root)
 		rep.wantDiagnostic(t, "long.py", "too many nested")
 		rep.wantDiagnostic(t, "huge.py", "too many nested")
@@ -363,7 +363,7 @@ func TestHostileTrees(t *testing.T) {
 			fmt.Fprintf(&b, "%d, ", i)
 		}
 		b.WriteString("]\n    subprocess.call(q, shell=True)\n    return table\n")
-		hostiletest.WriteFile(t, filepath.Join(root, "big.py"), b.String())
+		testfs.WriteFile(t, filepath.Join(root, "big.py"), b.String())
 		rep, _ := scanAllFormats(t, root)
 		found := false
 		for _, f := range rep.Findings {
@@ -378,7 +378,7 @@ func TestHostileTrees(t *testing.T) {
 	t.Run("5-secrets", func(t *testing.T) {
 		root := t.TempDir()
 		s := plantedSecrets
-		hostiletest.WriteFile(t, filepath.Join(root, "app", "main.py"), `import subprocess
+		testfs.WriteFile(t, filepath.Join(root, "app", "main.py"), `import subprocess
 
 import jwt
 import requests
@@ -397,7 +397,7 @@ def hook(q: str):
     requests.get("https://s3.amazonaws.com/?AWSAccessKeyId=`+s["aws"]+`&token=`+s["jwt"]+`")
     return jwt.decode(q, "`+s["env"]+`", options={"verify_signature": False})
 `)
-		hostiletest.WriteFile(t, filepath.Join(root, ".env"), "DATABASE_PASSWORD="+s["env"]+"\nSTRIPE_KEY="+s["stripe"]+"\n")
+		testfs.WriteFile(t, filepath.Join(root, ".env"), "DATABASE_PASSWORD="+s["env"]+"\nSTRIPE_KEY="+s["stripe"]+"\n")
 		rep, outs := scanAllFormats(t, root)
 		if len(rep.Findings) < 5 {
 			t.Errorf("only %d findings: the planted code must still be reported", len(rep.Findings))
@@ -416,18 +416,18 @@ def hook(q: str):
 	t.Run("6-outside", func(t *testing.T) {
 		base := t.TempDir()
 		root, outside := filepath.Join(base, "repo"), filepath.Join(base, "outside")
-		hostiletest.WriteFile(t, filepath.Join(outside, "leak.py"), "SECRET_KEY = \"canary-outside-the-tree-9f8e7d\"\neval(input())\n")
-		hostiletest.WriteFile(t, filepath.Join(outside, "prod.env"), "CANARY_TOKEN=canary-env-outside-1a2b3c4d5e6f\n")
-		hostiletest.WriteFile(t, filepath.Join(outside, "requirements.txt"), "canary-package==1.0\n")
-		hostiletest.WriteFile(t, filepath.Join(outside, "pkg", "mod.py"), "CANARY = \"canary-dir-outside\"\n")
-		hostiletest.Mkfifo(t, filepath.Join(outside, "fifo"))
-		hostiletest.WriteFile(t, filepath.Join(root, "app", "main.py"), victimApp)
+		testfs.WriteFile(t, filepath.Join(outside, "leak.py"), "SECRET_KEY = \"canary-outside-the-tree-9f8e7d\"\neval(input())\n")
+		testfs.WriteFile(t, filepath.Join(outside, "prod.env"), "CANARY_TOKEN=canary-env-outside-1a2b3c4d5e6f\n")
+		testfs.WriteFile(t, filepath.Join(outside, "requirements.txt"), "canary-package==1.0\n")
+		testfs.WriteFile(t, filepath.Join(outside, "pkg", "mod.py"), "CANARY = \"canary-dir-outside\"\n")
+		testfs.Mkfifo(t, filepath.Join(outside, "fifo"))
+		testfs.WriteFile(t, filepath.Join(root, "app", "main.py"), victimApp)
 		mustSymlink(t, filepath.Join(outside, "leak.py"), filepath.Join(root, "app", "leak.py"))
 		mustSymlink(t, filepath.Join(outside, "prod.env"), filepath.Join(root, ".env"))
 		mustSymlink(t, filepath.Join(outside, "pkg"), filepath.Join(root, "vendored"))
 		mustSymlink(t, "../../outside/fifo", filepath.Join(root, "app", "hang.py"))
 		mustSymlink(t, "/etc", filepath.Join(root, "etc"))
-		hostiletest.WriteFile(t, filepath.Join(root, "requirements.txt"), "fastapi==0.115.0\n-r ../outside/requirements.txt\n")
+		testfs.WriteFile(t, filepath.Join(root, "requirements.txt"), "fastapi==0.115.0\n-r ../outside/requirements.txt\n")
 		// A link that stays inside is still followed.
 		mustSymlink(t, "main.py", filepath.Join(root, "app", "alias.py"))
 		rep, outs := scanAllFormats(t, root)
@@ -448,21 +448,21 @@ def hook(q: str):
 	// the TOML decoder's memory.
 	t.Run("7-hangs", func(t *testing.T) {
 		root := t.TempDir()
-		hostiletest.WriteFile(t, filepath.Join(root, "app", "main.py"), victimApp)
-		hostiletest.WriteFile(t, filepath.Join(root, "requirements.txt"), "fastapi==0.115.0\n-r other.txt\n")
-		hostiletest.Mkfifo(t, filepath.Join(root, "other.txt"))
-		hostiletest.Mkfifo(t, filepath.Join(root, ".fastapi-audit.toml"))
-		hostiletest.Mkfifo(t, filepath.Join(root, "svc", "pyproject.toml"))
+		testfs.WriteFile(t, filepath.Join(root, "app", "main.py"), victimApp)
+		testfs.WriteFile(t, filepath.Join(root, "requirements.txt"), "fastapi==0.115.0\n-r other.txt\n")
+		testfs.Mkfifo(t, filepath.Join(root, "other.txt"))
+		testfs.Mkfifo(t, filepath.Join(root, ".fastapi-audit.toml"))
+		testfs.Mkfifo(t, filepath.Join(root, "svc", "pyproject.toml"))
 		rep, _ := scanAllFormats(t, root)
 		rep.wantDiagnostic(t, "other.txt", "not a regular file")
 		rep.wantDiagnostic(t, ".fastapi-audit.toml", "not a regular file")
 		rep.wantFinding(t, "FA102", "app/main.py")
 
 		nested := t.TempDir()
-		hostiletest.WriteFile(t, filepath.Join(nested, "app", "main.py"), victimApp)
+		testfs.WriteFile(t, filepath.Join(nested, "app", "main.py"), victimApp)
 		depth := 100_000
-		hostiletest.WriteFile(t, filepath.Join(nested, ".fastapi-audit.toml"), "x = "+strings.Repeat("{a = ", depth)+"1"+strings.Repeat("}", depth)+"\n")
-		hostiletest.WriteFile(t, filepath.Join(nested, "poetry.lock"), "x = "+strings.Repeat("[", depth)+strings.Repeat("]", depth)+"\n")
+		testfs.WriteFile(t, filepath.Join(nested, ".fastapi-audit.toml"), "x = "+strings.Repeat("{a = ", depth)+"1"+strings.Repeat("}", depth)+"\n")
+		testfs.WriteFile(t, filepath.Join(nested, "poetry.lock"), "x = "+strings.Repeat("[", depth)+strings.Repeat("]", depth)+"\n")
 		rep, _ = scanAllFormats(t, nested)
 		rep.wantDiagnostic(t, ".fastapi-audit.toml", "nest")
 		rep.wantDiagnostic(t, "poetry.lock", "nest")
@@ -474,9 +474,9 @@ def hook(q: str):
 		root := t.TempDir()
 		evil := "\x1b]0;pwned\x07\x1b[2J\r\u202eyp.main"
 		code := strings.Replace(victimApp, "subprocess.call(q, shell=True)", "subprocess.call(\"\x1b[31m\u202e\" + q, shell=True)  # \x1b]8;;http://evil\x07", 1)
-		hostiletest.WriteFile(t, filepath.Join(root, "app", evil+".py"), code)
-		hostiletest.WriteFile(t, filepath.Join(root, "app", "line\nbreak.py"), code)
-		hostiletest.WriteFile(t, filepath.Join(root, "javascript:alert(1).py"), code)
+		testfs.WriteFile(t, filepath.Join(root, "app", evil+".py"), code)
+		testfs.WriteFile(t, filepath.Join(root, "app", "line\nbreak.py"), code)
+		testfs.WriteFile(t, filepath.Join(root, "javascript:alert(1).py"), code)
 		rep, outs := scanAllFormats(t, root)
 		if len(rep.Findings) == 0 {
 			t.Fatal("no findings in the files with escapes in their names")
@@ -524,11 +524,11 @@ def hook(q: str):
 	// 9. Broken dependency files: each problem a diagnostic with its line.
 	t.Run("9-dependency-files", func(t *testing.T) {
 		root := t.TempDir()
-		hostiletest.WriteFile(t, filepath.Join(root, "app", "main.py"), victimApp)
-		hostiletest.WriteFile(t, filepath.Join(root, "requirements.txt"), "fastapi==0.115.0\n-r requirements-dev.txt\n-r missing.txt\n-r ../../outside.txt\nthis is not a requirement ===\n")
-		hostiletest.WriteFile(t, filepath.Join(root, "requirements-dev.txt"), "pytest==8.0.0\n-r requirements.txt\n")
-		hostiletest.WriteFile(t, filepath.Join(root, "svc", "pyproject.toml"), "[project\nname = 'broken'\n")
-		hostiletest.WriteFile(t, filepath.Join(root, "svc", "poetry.lock"), "[[package]]\nname = \n")
+		testfs.WriteFile(t, filepath.Join(root, "app", "main.py"), victimApp)
+		testfs.WriteFile(t, filepath.Join(root, "requirements.txt"), "fastapi==0.115.0\n-r requirements-dev.txt\n-r missing.txt\n-r ../../outside.txt\nthis is not a requirement ===\n")
+		testfs.WriteFile(t, filepath.Join(root, "requirements-dev.txt"), "pytest==8.0.0\n-r requirements.txt\n")
+		testfs.WriteFile(t, filepath.Join(root, "svc", "pyproject.toml"), "[project\nname = 'broken'\n")
+		testfs.WriteFile(t, filepath.Join(root, "svc", "poetry.lock"), "[[package]]\nname = \n")
 		rep, _ := scanAllFormats(t, root)
 		rep.wantDiagnostic(t, "requirements", "cycle")
 		rep.wantDiagnostic(t, "requirements.txt", "missing.txt")

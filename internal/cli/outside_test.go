@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/fastapi-audit/fastapi-audit/internal/deps/manifest"
-	"github.com/fastapi-audit/fastapi-audit/internal/hostiletest"
+	"github.com/fastapi-audit/fastapi-audit/internal/testfs"
 )
 
 // TestScanStaysInRootAndReportsDependencyProblems scans a hostile tree
@@ -25,7 +25,7 @@ import (
 // or named, the scan does not hang, and every dependency-file problem is a
 // "dependencies" diagnostic with its file and line in text and JSON.
 func TestScanStaysInRootAndReportsDependencyProblems(t *testing.T) {
-	defer hostiletest.HangGuard(t, 60*time.Second, "the scan hung on a named pipe")()
+	defer testfs.HangGuard(t, 60*time.Second, "the scan hung on a named pipe")()
 	base := t.TempDir()
 	root, out := filepath.Join(base, "tree"), filepath.Join(base, "out")
 	const canary = "c4n4ry9f8e7d6c5b4a3928171605f4e3"

@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/fastapi-audit/fastapi-audit/internal/fsguard"
-	"github.com/fastapi-audit/fastapi-audit/internal/hostiletest"
+	"github.com/fastapi-audit/fastapi-audit/internal/testfs"
 	"github.com/fastapi-audit/fastapi-audit/internal/tomlsafe"
 )
 
@@ -21,7 +21,7 @@ import (
 // file over the size limit and one nested too deeply are refused with a
 // clear error, quickly, before the TOML decoder sees them.
 func TestLoadHostile(t *testing.T) {
-	defer hostiletest.HangGuard(t, 20*time.Second, "a settings file blocked or ran away")()
+	defer testfs.HangGuard(t, 20*time.Second, "a settings file blocked or ran away")()
 	dir := t.TempDir()
 	if err := os.Mkdir(filepath.Join(dir, ".git"), 0o755); err != nil {
 		t.Fatal(err)

@@ -7,6 +7,8 @@ import (
 	"runtime/metrics"
 	"strings"
 	"testing"
+
+	"github.com/fastapi-audit/fastapi-audit/internal/testfs"
 )
 
 // TestElifChainConditions builds the model of routes declared in every
@@ -73,15 +75,7 @@ func TestElifChainConditions(t *testing.T) {
 func TestLongAliasChains(t *testing.T) {
 	write := func(files map[string]string) string {
 		dir := t.TempDir()
-		for name, src := range files {
-			p := filepath.Join(dir, name)
-			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(p, []byte(src), 0o644); err != nil {
-				t.Fatal(err)
-			}
-		}
+		testfs.WriteTree(t, dir, files)
 		return dir
 	}
 	aliases := func(n int) map[string]string {

@@ -1,23 +1,15 @@
 package fastapi
 
 import (
-	"os"
-	"path/filepath"
 	"testing"
+
+	"github.com/fastapi-audit/fastapi-audit/internal/testfs"
 )
 
 func writeApp(t *testing.T, files map[string]string) string {
 	t.Helper()
 	dir := t.TempDir()
-	for name, src := range files {
-		p := filepath.Join(dir, name)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(src), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	testfs.WriteTree(t, dir, files)
 	return dir
 }
 

@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/fastapi-audit/fastapi-audit/internal/hostiletest"
+	"github.com/fastapi-audit/fastapi-audit/internal/testfs"
 )
 
 // TestOpen checks the guarded opens on a real tree: regular files inside
@@ -19,7 +19,7 @@ import (
 // named pipe, a directory and links leaving the root are refused without
 // reading; the canary outside never comes back.
 func TestOpen(t *testing.T) {
-	defer hostiletest.HangGuard(t, 10*time.Second, "a named pipe was opened and blocked the reader")()
+	defer testfs.HangGuard(t, 10*time.Second, "a named pipe was opened and blocked the reader")()
 	base := t.TempDir()
 	tree, out := filepath.Join(base, "tree"), filepath.Join(base, "out")
 	for _, d := range []string{filepath.Join(tree, "sub"), out} {

@@ -12,8 +12,8 @@ import (
 	"time"
 
 	"github.com/fastapi-audit/fastapi-audit/internal/finding"
-	"github.com/fastapi-audit/fastapi-audit/internal/hostiletest"
 	"github.com/fastapi-audit/fastapi-audit/internal/source"
+	"github.com/fastapi-audit/fastapi-audit/internal/testfs"
 )
 
 // TestRunStaysInRoot scans a tree whose links lead outside it: a .env and
@@ -23,7 +23,7 @@ import (
 // problem of the dependency files is one "dependencies" diagnostic with
 // its file and line, even with no dependency rule selected.
 func TestRunStaysInRoot(t *testing.T) {
-	defer hostiletest.HangGuard(t, 60*time.Second, "a named pipe was opened and blocked the reader")()
+	defer testfs.HangGuard(t, 60*time.Second, "a named pipe was opened and blocked the reader")()
 	base := t.TempDir()
 	root, out := filepath.Join(base, "tree"), filepath.Join(base, "out")
 	const canary = "c4n4ry0f1e2d3c4b5a69788796a5b4c3"

@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/fastapi-audit/fastapi-audit/internal/hostiletest"
+	"github.com/fastapi-audit/fastapi-audit/internal/testfs"
 )
 
 // TestDiscoverHostile checks the paths hostile trees take: special files
@@ -95,7 +95,7 @@ func TestReadSourceBounds(t *testing.T) {
 // behind them is listed or read, the links inside still work, and a file
 // replaced by a link out (or a named pipe) after discovery is not read.
 func TestDiscoverStaysInRoot(t *testing.T) {
-	defer hostiletest.HangGuard(t, 20*time.Second, "a named pipe was opened and blocked the reader")()
+	defer testfs.HangGuard(t, 20*time.Second, "a named pipe was opened and blocked the reader")()
 	base := t.TempDir()
 	root, out := filepath.Join(base, "tree"), filepath.Join(base, "out")
 	const canary = "CANARY_0f1e2d3c4b5a"

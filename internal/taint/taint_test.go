@@ -2,14 +2,14 @@ package taint
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/fastapi-audit/fastapi-audit/internal/fastapi"
 	"github.com/fastapi-audit/fastapi-audit/internal/python/semantic"
 	"github.com/fastapi-audit/fastapi-audit/internal/source"
+
+	"github.com/fastapi-audit/fastapi-audit/internal/testfs"
 )
 
 var sqlSink = &Sink{Class: SQL, What: "a SQL query", Args: []int{0}, Methods: []string{"execute"}}
@@ -22,15 +22,7 @@ func flowsIn(t *testing.T, files map[string]string) []*Flow {
 func modelOf(t *testing.T, files map[string]string) *fastapi.Model {
 	t.Helper()
 	dir := t.TempDir()
-	for name, src := range files {
-		p := filepath.Join(dir, name)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(src), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	testfs.WriteTree(t, dir, files)
 	found, _, err := source.Discover([]string{dir}, source.Options{})
 	if err != nil {
 		t.Fatal(err)

@@ -11,8 +11,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/fastapi-audit/fastapi-audit/internal/hostiletest"
 	"github.com/fastapi-audit/fastapi-audit/internal/source"
+	"github.com/fastapi-audit/fastapi-audit/internal/testfs"
 )
 
 // TestCollectHostile parses the dependency files of a hostile tree through
@@ -21,7 +21,7 @@ import (
 // named pipe outside that would hang), and the canary outside never
 // appears.
 func TestCollectHostile(t *testing.T) {
-	defer hostiletest.HangGuard(t, 20*time.Second, "a named pipe was opened and blocked the reader")()
+	defer testfs.HangGuard(t, 20*time.Second, "a named pipe was opened and blocked the reader")()
 	base := t.TempDir()
 	root, out := filepath.Join(base, "tree"), filepath.Join(base, "out")
 	const canary = "canary-pkg-0f1e2d"

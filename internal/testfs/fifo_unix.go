@@ -1,6 +1,6 @@
 //go:build unix
 
-package hostiletest
+package testfs
 
 import (
 	"os"

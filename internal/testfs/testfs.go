@@ -1,8 +1,8 @@
-// Package hostiletest holds the helpers the tests of hostile trees share:
+// Package testfs holds the helpers tests share to build trees of files:
 // a guard that turns a hang (a named pipe opened for reading, a decoder
 // run away) into a failing test instead of a stuck run, and writers of
 // small trees of files, links and named pipes.
-package hostiletest
+package testfs
 
 import (
 	"os"
