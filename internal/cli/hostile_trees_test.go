@@ -5,6 +5,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"net/url"
@@ -477,7 +478,20 @@ def hook(q: str):
 		testfs.WriteFile(t, filepath.Join(root, "app", evil+".py"), code)
 		testfs.WriteFile(t, filepath.Join(root, "app", "line\nbreak.py"), code)
 		testfs.WriteFile(t, filepath.Join(root, "javascript:alert(1).py"), code)
+		// A spreadsheet opening the routes CSV must not run a formula.
+		testfs.WriteFile(t, filepath.Join(root, `=HYPERLINK("http+evil").py`), strings.Replace(code, `"/run"`, `"@SUM(1+1)"`, 1))
 		rep, outs := scanAllFormats(t, root)
+		cells, err := csv.NewReader(strings.NewReader(outs["routes csv"])).ReadAll()
+		if err != nil || len(cells) < 2 {
+			t.Fatalf("routes csv: %v\n%s", err, outs["routes csv"])
+		}
+		for _, row := range cells {
+			for _, c := range row {
+				if c != "" && strings.ContainsRune("=+-@", rune(c[0])) {
+					t.Errorf("routes csv cell %q would be read as a formula", c)
+				}
+			}
+		}
 		if len(rep.Findings) == 0 {
 			t.Fatal("no findings in the files with escapes in their names")
 		}

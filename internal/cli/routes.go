@@ -152,7 +152,19 @@ func writeRoutesJSON(w io.Writer, rows []report.Route) error {
 	return enc.Encode(map[string]any{"schema": 1, "routes": rows})
 }
 
-// writeRoutesCSV writes the routes as CSV, every cell report.Printable.
+// csvCell keeps a cell from being read as a formula by a spreadsheet: a
+// route path or handler name from hostile code such as
+// `=HYPERLINK("http://evil")` gets a leading quote, as OWASP advises for
+// CSV injection.
+func csvCell(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
+
+// writeRoutesCSV writes the routes as CSV, every cell report.Printable
+// and safe from formula injection.
 func writeRoutesCSV(w io.Writer, rows []report.Route) error {
 	cw := csv.NewWriter(w)
 	_ = cw.Write([]string{"method", "path", "file", "line", "handler", "auth", "authz", "params", "response_model"})
@@ -163,7 +175,7 @@ func writeRoutesCSV(w io.Writer, rows []report.Route) error {
 		}
 		row := []string{r.Method, r.Path, r.File, fmt.Sprint(r.Line), r.Handler, orNone(r.Auth, " > "), authz, paramsText(r.Params), oneLine(r.Response)}
 		for i := range row {
-			row[i] = report.Printable(row[i])
+			row[i] = csvCell(report.Printable(row[i]))
 		}
 		_ = cw.Write(row)
 	}
