@@ -1,6 +1,9 @@
 package fastapi
 
 import (
+	"path"
+	"strings"
+
 	"github.com/fastapi-audit/fastapi-audit/internal/python/semantic"
 	"github.com/fastapi-audit/fastapi-audit/internal/python/syntax"
 )
@@ -320,8 +323,12 @@ func (m *Model) funcContexts(f *semantic.Function, depth int) []flowEnv {
 	}
 	m.ctxCache[f] = []flowEnv{nil} // while computing: recursion sees no context
 	var out []flowEnv
-	for _, c := range m.Prog.Index().CallsNamed(f.Node.Name.Name) {
-		if c.Target != f {
+	names := []string{f.Node.Name.Name}
+	if f.Class != nil && names[0] == "__init__" {
+		names = append(names, shortName(f.Class.Qual)) // constructor calls
+	}
+	for _, c := range m.Prog.Index().CallsNamed(names...) {
+		if c.Target != f && !m.callsMethod(c, f) {
 			continue
 		}
 		callers := []flowEnv{nil}
@@ -339,6 +346,17 @@ func (m *Model) funcContexts(f *semantic.Function, depth int) []flowEnv {
 	}
 	m.ctxCache[f] = out
 	return out
+}
+
+// callsMethod reports a call site of method f that the index could not
+// resolve: its receiver is an instance attribute of f's class.
+func (m *Model) callsMethod(c *semantic.CallSite, f *semantic.Function) bool {
+	a, ok := c.Call.Func.(*syntax.Attribute)
+	if c.Target != nil || f.Class == nil || !ok {
+		return false
+	}
+	cls := m.classOf(c.Scope, a.Value, nil, 0)
+	return cls != "" && m.Prog.Method(cls, a.Attr.Name) == f
 }
 
 // loopContexts binds a loop's target names to each element of the static
@@ -423,16 +441,108 @@ func (m *Model) listItems(s *semantic.Scope, e syntax.Expr, env flowEnv, depth i
 	return nil
 }
 
-// constStringIn is constString through the bindings of env.
+// constStringIn evaluates a path or prefix: constString through the
+// bindings of env, then strValue.
 func (m *Model) constStringIn(s *semantic.Scope, e syntax.Expr, env flowEnv) (string, bool) {
-	for i := 0; i < maxRouterSteps; i++ {
-		b, ok := m.bound(s, e, env)
-		if !ok {
-			break
-		}
-		s, e, env = b.s, b.e, b.env
+	return m.strValue(s, e, env, 0)
+}
+
+// strValue evaluates a string that constString cannot: names bound by a
+// context, parameters every call site gives the same value, variables
+// assigned None and one constant, instance attributes, str() and pathlib
+// paths (with .parent and .name), and configuration reads with a default
+// (a call given an upper-case variable name and a default string, or
+// default=).
+func (m *Model) strValue(s *semantic.Scope, e syntax.Expr, env flowEnv, depth int) (string, bool) {
+	if e == nil || depth > maxRouterSteps {
+		return "", false
 	}
-	return m.constString(s, e)
+	if b, ok := m.bound(s, e, env); ok {
+		return m.strValue(b.s, b.e, b.env, depth+1)
+	}
+	if v, ok := m.constString(s, e); ok {
+		return v, true
+	}
+	switch x := e.(type) {
+	case *syntax.Call:
+		callee := m.Prog.Qualify(s, x.Func)
+		if (callee == "str" || strings.HasPrefix(callee, "pathlib.")) && len(x.Args) == 1 {
+			return m.strValue(s, x.Args[0], env, depth+1)
+		}
+		if d := keyword(x, "default"); d != nil {
+			return m.strValue(s, d, env, depth+1)
+		}
+		if len(x.Args) >= 2 {
+			if name, ok := x.Args[0].(*syntax.Constant); ok && name.Kind == syntax.ConstStr && name.Value != "" && strings.ToUpper(name.Value) == name.Value {
+				return m.strValue(s, x.Args[1], env, depth+1)
+			}
+		}
+	case *syntax.Attribute:
+		switch x.Attr.Name {
+		case "parent", "name":
+			if v, ok := m.strValue(s, x.Value, env, depth+1); ok {
+				if x.Attr.Name == "parent" {
+					return path.Dir(v), true
+				}
+				return path.Base(v), true
+			}
+		}
+		if cls := m.classOf(s, x.Value, env, depth+1); cls != "" {
+			for _, c := range append([]string{cls}, m.Prog.Ancestors(cls)...) {
+				for _, as := range m.attrs[c+"."+x.Attr.Name] {
+					if v, ok := m.strValue(as.s, as.e, nil, depth+1); ok {
+						return v, true
+					}
+				}
+				if pc := m.Prog.Class(c); pc != nil {
+					if f := pc.Scope.Names[x.Attr.Name]; f != nil && f.Value() != nil {
+						return m.strValue(pc.Scope, f.Value(), nil, depth+1)
+					}
+				}
+			}
+		}
+	case *syntax.Name:
+		sym, sc := s.Lookup(x.ID)
+		if sym == nil || sc == nil {
+			return "", false
+		}
+		switch sym.Kind {
+		case semantic.VarSym:
+			// None, then one value: the value.
+			val, n := "", 0
+			for _, v := range sym.Values {
+				if c, ok := v.(*syntax.Constant); ok && c.Kind == syntax.ConstNone {
+					continue
+				}
+				str, ok := m.strValue(sc, v, env, depth+1)
+				if !ok || n > 0 && str != val {
+					return "", false
+				}
+				val, n = str, n+1
+			}
+			return val, n > 0
+		case semantic.ParamSym:
+			// Every call site gives the same value.
+			fd, ok := sc.Node.(*syntax.FunctionDef)
+			if !ok || m.funcByNode[fd] == nil {
+				return "", false
+			}
+			val, n := "", 0
+			for _, ce := range m.funcContexts(m.funcByNode[fd], 0) {
+				b, ok := ce[sym]
+				if !ok {
+					return "", false
+				}
+				str, ok := m.strValue(b.s, b.e, b.env, depth+1)
+				if !ok || n > 0 && str != val {
+					return "", false
+				}
+				val, n = str, n+1
+			}
+			return val, n > 0
+		}
+	}
+	return "", false
 }
 
 // isOpen reports whether an expression names a router only through a

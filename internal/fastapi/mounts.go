@@ -39,6 +39,12 @@ func (m *Model) funcIn(s *semantic.Scope, e syntax.Expr, env flowEnv) *semantic.
 	if f := m.funcOf(s, e); f != nil {
 		return f
 	}
+	// A function whose name is rebound to the decorated result.
+	if q := m.Prog.Qualify(s, e); q != "" {
+		if f := m.Prog.Func(q); f != nil {
+			return f
+		}
+	}
 	if a, ok := e.(*syntax.Attribute); ok {
 		if cls := m.classOf(s, a.Value, env, 0); cls != "" {
 			return m.Prog.Method(cls, a.Attr.Name)
