@@ -26,6 +26,11 @@ func Build(prog *semantic.Program, opts Options) *Model {
 		depCache:     map[depCacheKey]*Dependency{},
 		modelByClass: map[*semantic.Class]*DataModel{},
 		authNames:    map[string]bool{},
+		routerByNode: map[*syntax.Call]*Router{},
+		attrs:        map[string][]attrAssign{},
+		attrNames:    map[*syntax.Call]string{},
+		ctxCache:     map[*semantic.Function][]flowEnv{},
+		usesSeen:     map[useKey]bool{},
 	}
 	for _, n := range opts.AuthDependencies {
 		m.authNames[n] = true
@@ -46,6 +51,7 @@ func Build(prog *semantic.Program, opts Options) *Model {
 	for _, mod := range prog.Modules {
 		m.walk(mod, mod.Scope, mod.File.Body, nil, func(mod *semantic.Module, s *semantic.Scope, st syntax.Stmt, ctx *stmtCtx) {
 			m.collectObjects(mod, s, st, ctx)
+			m.collectAttr(s, st)
 			if mayUseRouter(st) {
 				uses = append(uses, use{mod, s, st, ctx})
 			}
@@ -53,13 +59,7 @@ func Build(prog *semantic.Program, opts Options) *Model {
 	}
 	// Dependencies are resolved once every scheme and router is known.
 	for _, r := range m.Routers {
-		// A subclass may add dependencies or a prefix in its __init__.
-		if init := m.Prog.Method(r.Class, "__init__"); init != nil {
-			m.superInitDeps(r, init)
-		}
-		if deps, ok := r.Settings["dependencies"]; ok {
-			r.Deps = append(r.Deps, m.dependencyList(r.Module, r.Scope, deps)...)
-		}
+		m.routerDeps(r)
 	}
 	for _, u := range uses {
 		m.collectUses(u.mod, u.s, u.st, u.ctx)
@@ -68,11 +68,24 @@ func Build(prog *semantic.Program, opts Options) *Model {
 	return m
 }
 
+// routerDeps resolves a router's own dependencies.
+func (m *Model) routerDeps(r *Router) {
+	// A subclass may add dependencies or a prefix in its __init__.
+	if init := m.Prog.Method(r.Class, "__init__"); init != nil {
+		m.superInitDeps(r, init)
+	}
+	if deps, ok := r.Settings["dependencies"]; ok {
+		r.Deps = append(r.Deps, m.dependencyList(r.Module, r.Scope, deps)...)
+	}
+}
+
 // stmtCtx is where a statement runs: the innermost loop around it and the
 // conditions of the if statements it is under (in its own function).
 type stmtCtx struct {
 	loop  *syntax.For
 	conds *Conds
+	env   flowEnv // what parameters and loop variables stand for, once bound
+	bound bool    // the statement is evaluated in one of its contexts
 }
 
 func (c *stmtCtx) withCond(e syntax.Expr) *stmtCtx {
@@ -170,11 +183,16 @@ func (m *Model) collectObjects(mod *semantic.Module, s *semantic.Scope, st synta
 		m.schemeBySym[sym] = sc
 		return
 	}
-	isApp := m.Prog.IsSubclass(class, appClasses...)
-	if !isApp && !m.Prog.IsSubclass(class, routerClasses...) {
+	if !m.Prog.IsSubclass(class, appClasses...) && !m.Prog.IsSubclass(class, routerClasses...) {
 		return
 	}
-	r := &Router{Name: qual, Module: mod, Scope: s, Node: call, Class: class, IsApp: isApp, Conds: ctx.conds,
+	m.routerBySym[sym] = m.newRouter(mod, s, call, class, qual, ctx.conds)
+}
+
+// newRouter records the app or router a constructor call makes.
+func (m *Model) newRouter(mod *semantic.Module, s *semantic.Scope, call *syntax.Call, class, qual string, conds *Conds) *Router {
+	isApp := m.Prog.IsSubclass(class, appClasses...)
+	r := &Router{Name: qual, Module: mod, Scope: s, Node: call, Class: class, IsApp: isApp, Conds: conds,
 		Settings: map[string]syntax.Expr{}, kwargs: map[string]*syntax.Keyword{}}
 	for _, kw := range call.Keywords {
 		if kw.Arg != nil {
@@ -190,7 +208,8 @@ func (m *Model) collectObjects(mod *semantic.Module, s *semantic.Scope, st synta
 		m.middlewareList(r, mod, s, mw)
 	}
 	m.Routers = append(m.Routers, r)
-	m.routerBySym[sym] = r
+	m.routerByNode[call] = r
+	return r
 }
 
 // mayUseRouter reports statements collectUses may act on: functions with
@@ -205,9 +224,9 @@ func mayUseRouter(st syntax.Stmt) bool {
 				}
 			}
 		}
-	case *syntax.ExprStmt:
-		call, ok := n.Value.(*syntax.Call)
-		if !ok {
+	case *syntax.ExprStmt, *syntax.Assign:
+		call := stmtCall(st)
+		if call == nil {
 			return false
 		}
 		if inner, ok := call.Func.(*syntax.Call); ok {
@@ -218,6 +237,19 @@ func mayUseRouter(st syntax.Stmt) bool {
 		return ok && methodNames[attr.Attr.Name]
 	}
 	return false
+}
+
+// stmtCall is the call a statement makes: `call(...)` or `x = call(...)`.
+func stmtCall(st syntax.Stmt) *syntax.Call {
+	var v syntax.Expr
+	switch n := st.(type) {
+	case *syntax.ExprStmt:
+		v = n.Value
+	case *syntax.Assign:
+		v = n.Value
+	}
+	call, _ := v.(*syntax.Call)
+	return call
 }
 
 // decoratorNames and methodNames are the router attributes collectUses
@@ -231,6 +263,7 @@ var (
 	methodNames = map[string]bool{
 		"include_router": true, "mount": true, "add_api_route": true, "add_api_websocket_route": true,
 		"add_websocket_route": true, "add_middleware": true, "add_exception_handler": true,
+		"frontend": true, "add_route": true,
 	}
 )
 
@@ -299,63 +332,57 @@ const maxRouterSteps = 8
 // When it gives up because the chain of aliases, re-exports and factory
 // calls is longer than it follows, it says so in a diagnostic: the routes
 // declared on that object, if it is a router, are missing.
-func (m *Model) routerOf(mod *semantic.Module, s *semantic.Scope, e syntax.Expr) *Router {
-	cut := false
-	r := m.routerOfDepth(s, e, 0, &cut)
-	if r == nil && cut {
+func (m *Model) routerOf(mod *semantic.Module, s *semantic.Scope, e syntax.Expr, env flowEnv) *Router {
+	st := &resolveState{}
+	r := m.routerOfDepth(s, e, env, 0, st)
+	if r == nil && st.cut {
 		m.diag(mod, e, "%s: the chain of assignments, imports and factory calls it comes from is longer than followed; if it is a router, the routes and routers attached to it here are not listed", exprText(mod, e))
 	}
 	return r
 }
 
-func (m *Model) routerOfDepth(s *semantic.Scope, e syntax.Expr, depth int, cut *bool) *Router {
+func (m *Model) routerOfDepth(s *semantic.Scope, e syntax.Expr, env flowEnv, depth int, st *resolveState) *Router {
 	if e == nil {
 		return nil
 	}
 	if depth > maxRouterSteps {
-		*cut = true
+		st.cut = true
 		return nil
 	}
 	if a, ok := e.(*syntax.Attribute); ok && a.Attr.Name == "router" {
 		// app.router is the app's own router.
-		if r := m.routerOfDepth(s, a.Value, depth+1, cut); r != nil {
+		if r := m.routerOfDepth(s, a.Value, env, depth+1, st); r != nil {
 			return r
 		}
 	}
 	if call, ok := e.(*syntax.Call); ok {
-		if f := m.Prog.Func(m.Prog.Qualify(s, call.Func)); f != nil {
-			return m.returnedRouter(f, depth, cut)
-		}
-		return nil
+		return m.callRouter(s, call, env, depth, st)
+	}
+	if b, ok := m.bound(s, e, env); ok {
+		return m.routerOfDepth(b.s, b.e, b.env, depth+1, st)
 	}
 	sym, sc := m.Prog.ResolveScope(s, e)
 	if sym == nil {
+		if a, ok := e.(*syntax.Attribute); ok {
+			return m.attrRouter(s, a, env, depth, st)
+		}
 		return nil
 	}
-	if r := m.routerBySym[sym]; r != nil {
-		return r
-	}
-	if m.Prog.Unfollowed(sym) {
-		*cut = true
-		return nil
-	}
-	if v := sym.Value(); v != nil && sym.Kind == semantic.VarSym && sc != nil {
-		return m.routerOfDepth(sc, v, depth+1, cut)
-	}
-	return nil
+	return m.symRouter(sym, sc, env, depth, st)
 }
 
-// returnedRouter finds the router a factory function returns.
-func (m *Model) returnedRouter(f *semantic.Function, depth int, cut *bool) *Router {
+// returnedRouter finds the router a factory function returns, its
+// parameters bound by env.
+func (m *Model) returnedRouter(f *semantic.Function, env flowEnv, depth int, st *resolveState) *Router {
 	var found *Router
-	for _, st := range f.Node.Body {
-		syntax.Inspect(st, func(n syntax.Node) bool {
+	for _, stmt := range f.Node.Body {
+		syntax.Inspect(stmt, func(n syntax.Node) bool {
 			switch n := n.(type) {
 			case *syntax.FunctionDef, *syntax.ClassDef, *syntax.Lambda:
 				return false
 			case *syntax.Return:
 				if found == nil && n.Value != nil {
-					found = m.routerOfDepth(f.Scope, n.Value, depth+1, cut)
+					found = m.routerOfDepth(f.Scope, n.Value, env, depth+1, st)
 				}
 			}
 			return found == nil
@@ -367,8 +394,67 @@ func (m *Model) returnedRouter(f *semantic.Function, depth int, cut *bool) *Rout
 // collectUses finds routes, includes, mounts, middleware and exception
 // handlers.
 func (m *Model) collectUses(mod *semantic.Module, s *semantic.Scope, st syntax.Stmt, ctx *stmtCtx) {
+	if !ctx.bound && (ctx.loop != nil || s.Kind == semantic.FunctionScope) && m.useIsOpen(s, st) {
+		// The router is a parameter or loop variable: evaluate the
+		// statement in each context it runs in.
+		found := false
+		for _, env := range m.contexts(s, ctx.loop) {
+			if m.use(mod, s, st, &stmtCtx{loop: ctx.loop, conds: ctx.conds, env: env, bound: true}, true) {
+				found = true
+			}
+		}
+		if !found {
+			m.use(mod, s, st, ctx, false)
+		}
+		return
+	}
+	m.use(mod, s, st, ctx, false)
+}
+
+// useIsOpen reports whether a statement's router (or included router) is
+// a parameter or loop variable.
+func (m *Model) useIsOpen(s *semantic.Scope, st syntax.Stmt) bool {
+	if fd, ok := st.(*syntax.FunctionDef); ok {
+		for _, d := range fd.Decorators {
+			if call, ok := d.(*syntax.Call); ok {
+				if attr, ok := call.Func.(*syntax.Attribute); ok && decoratorNames[attr.Attr.Name] && m.isOpen(s, attr.Value) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	call := stmtCall(st)
+	if call == nil {
+		return false
+	}
+	if inner, ok := call.Func.(*syntax.Call); ok {
+		attr, ok := inner.Func.(*syntax.Attribute)
+		return ok && m.isOpen(s, attr.Value)
+	}
+	attr, ok := call.Func.(*syntax.Attribute)
+	if !ok {
+		return false
+	}
+	if m.isOpen(s, attr.Value) {
+		return true
+	}
+	switch attr.Attr.Name {
+	case "include_router":
+		return m.isOpen(s, arg(call, 0, "router"))
+	case "mount":
+		return m.isOpen(s, arg(call, 1, "app"))
+	}
+	return false
+}
+
+// use handles one statement in one context; quiet leaves unresolved
+// routers unreported (another context may resolve them). It reports
+// whether the statement's router was found.
+func (m *Model) use(mod *semantic.Module, s *semantic.Scope, st syntax.Stmt, ctx *stmtCtx, quiet bool) bool {
 	switch n := st.(type) {
 	case *syntax.FunctionDef:
+		found := false
 		for _, d := range n.Decorators {
 			call, ok := d.(*syntax.Call)
 			if !ok {
@@ -378,40 +464,55 @@ func (m *Model) collectUses(mod *semantic.Module, s *semantic.Scope, st syntax.S
 			if !ok || !decoratorNames[attr.Attr.Name] {
 				continue
 			}
-			r := m.routerOf(mod, s, attr.Value)
+			r := m.routerOf(mod, s, attr.Value, ctx.env)
 			if r == nil {
+				continue
+			}
+			found = true
+			if m.seen(call, r, nil) {
 				continue
 			}
 			m.decorator(mod, s, r, attr.Attr.Name, call, m.funcByNode[n], ctx)
 		}
-	case *syntax.ExprStmt:
-		call, ok := n.Value.(*syntax.Call)
-		if !ok {
-			return
+		return found
+	case *syntax.ExprStmt, *syntax.Assign:
+		call := stmtCall(n)
+		if call == nil {
+			return false
 		}
 		// app.get("/x")(handler) and friends.
 		if inner, ok := call.Func.(*syntax.Call); ok && len(call.Args) == 1 {
 			if attr, ok := inner.Func.(*syntax.Attribute); ok && decoratorNames[attr.Attr.Name] {
-				if r := m.routerOf(mod, s, attr.Value); r != nil {
-					m.decorator(mod, s, r, attr.Attr.Name, inner, m.funcOf(s, call.Args[0]), ctx)
+				if r := m.routerOf(mod, s, attr.Value, ctx.env); r != nil {
+					if !m.seen(inner, r, nil) {
+						m.decorator(mod, s, r, attr.Attr.Name, inner, m.funcIn(s, call.Args[0], ctx.env), ctx)
+					}
+					return true
 				}
 			}
-			return
+			return false
 		}
 		attr, ok := call.Func.(*syntax.Attribute)
 		if !ok || !methodNames[attr.Attr.Name] {
-			return
+			return false
 		}
-		r := m.routerOf(mod, s, attr.Value)
+		if sup, ok := attr.Value.(*syntax.Call); ok && m.Prog.Qualify(s, sup.Func) == "super" {
+			return false // a router subclass calling its base: see overridePaths
+		}
+		r := m.routerOf(mod, s, attr.Value, ctx.env)
 		if r == nil {
-			switch attr.Attr.Name {
-			case "include_router", "add_api_route":
-				m.diag(mod, call, "%s on %s, which is not a router found statically; its routes are not listed", attr.Attr.Name, exprText(mod, attr.Value))
+			if !quiet {
+				switch attr.Attr.Name {
+				case "include_router", "add_api_route":
+					m.diag(mod, call, "%s on %s, which is not a router found statically; its routes are not listed", attr.Attr.Name, exprText(mod, attr.Value))
+				}
 			}
-			return
+			return false
 		}
-		m.method(mod, s, r, attr.Attr.Name, call, ctx)
+		m.method(mod, s, r, attr.Attr.Name, call, ctx, quiet)
+		return true
 	}
+	return false
 }
 
 // funcOf resolves an expression naming a program function.
@@ -443,19 +544,28 @@ func (m *Model) decorator(mod *semantic.Module, s *semantic.Scope, r *Router, na
 }
 
 // method handles a call statement router.<name>(...).
-func (m *Model) method(mod *semantic.Module, s *semantic.Scope, r *Router, name string, call *syntax.Call, ctx *stmtCtx) {
+func (m *Model) method(mod *semantic.Module, s *semantic.Scope, r *Router, name string, call *syntax.Call, ctx *stmtCtx, quiet bool) {
+	var child *Router
 	switch name {
 	case "include_router":
-		child := m.routerOf(mod, s, arg(call, 0, "router"))
+		child = m.routerOf(mod, s, arg(call, 0, "router"), ctx.env)
+	case "mount":
+		child = m.routerOf(mod, s, arg(call, 1, "app"), ctx.env)
+	}
+	if m.seen(call, r, child) {
+		return
+	}
+	switch name {
+	case "include_router":
 		if child == nil {
-			if e := arg(call, 0, "router"); e != nil {
+			if e := arg(call, 0, "router"); e != nil && !quiet {
 				m.diag(mod, call, "include_router of %s: the router could not be resolved statically", exprText(mod, e))
 			}
 			return
 		}
 		inc := &Include{Parent: r, Child: child, Module: mod, Node: call, PrefixKnown: true, Conds: ctx.conds}
 		if p := keyword(call, "prefix"); p != nil {
-			inc.Prefix, inc.PrefixKnown = m.constString(s, p)
+			inc.Prefix, inc.PrefixKnown = m.constStringIn(s, p, ctx.env)
 			if !inc.PrefixKnown {
 				m.diag(mod, p, "include_router prefix %s is not a constant", exprText(mod, p))
 			}
@@ -467,20 +577,24 @@ func (m *Model) method(mod *semantic.Module, s *semantic.Scope, r *Router, name 
 		r.Includes = append(r.Includes, inc)
 		child.IncludedBy = append(child.IncludedBy, inc)
 	case "mount":
-		child := m.routerOf(mod, s, arg(call, 1, "app"))
-		path, _ := m.constString(s, arg(call, 0, "path"))
+		path, _ := m.constStringIn(s, arg(call, 0, "path"), ctx.env)
 		if child == nil {
-			return // static files and other ASGI apps
+			m.staticMount(mod, s, r, call, arg(call, 0, "path"), ctx)
+			return
 		}
 		mt := &Mount{Parent: r, Child: child, Path: path, Module: mod, Node: call}
 		r.Mounts = append(r.Mounts, mt)
 		child.MountedBy = append(child.MountedBy, mt)
 	case "add_api_route":
-		handler := m.funcOf(s, arg(call, 1, "endpoint"))
+		handler := m.funcIn(s, arg(call, 1, "endpoint"), ctx.env)
 		methods := m.methodsArg(s, call)
 		m.addRoute(mod, s, r, methods, call, arg(call, 0, "path"), handler, ctx)
 	case "add_api_websocket_route", "add_websocket_route":
-		m.addRoute(mod, s, r, []string{"WEBSOCKET"}, call, arg(call, 0, "path"), m.funcOf(s, arg(call, 1, "endpoint")), ctx)
+		m.addRoute(mod, s, r, []string{"WEBSOCKET"}, call, arg(call, 0, "path"), m.funcIn(s, arg(call, 1, "endpoint"), ctx.env), ctx)
+	case "frontend":
+		m.staticMount(mod, s, r, call, arg(call, 0, "path"), ctx)
+	case "add_route":
+		m.addRoute(mod, s, r, m.methodsArg(s, call), call, arg(call, 0, "path"), m.funcIn(s, arg(call, 1, "endpoint"), ctx.env), ctx)
 	case "add_middleware":
 		mw := &Middleware{Class: m.Prog.Qualify(s, arg(call, 0, "middleware_class")), Module: mod, Node: call, Kwargs: map[string]syntax.Expr{}}
 		for _, kw := range call.Keywords {
@@ -517,7 +631,7 @@ func (m *Model) middlewareList(r *Router, mod *semantic.Module, s *semantic.Scop
 
 // addRoute records a route declared on r.
 func (m *Model) addRoute(mod *semantic.Module, s *semantic.Scope, r *Router, methods []string, call *syntax.Call, pathExpr syntax.Expr, handler *semantic.Function, ctx *stmtCtx) {
-	if _, known := m.constString(s, pathExpr); !known && ctx.loop != nil {
+	if _, known := m.constStringIn(s, pathExpr, ctx.env); !known && ctx.loop != nil {
 		if values, ok := m.loopValues(s, ctx.loop, pathExpr); ok {
 			for _, v := range values {
 				m.newRoute(mod, s, r, methods, call, v, true, handler, ctx)
@@ -525,7 +639,7 @@ func (m *Model) addRoute(mod *semantic.Module, s *semantic.Scope, r *Router, met
 			return
 		}
 	}
-	path, known := m.constString(s, pathExpr)
+	path, known := m.constStringIn(s, pathExpr, ctx.env)
 	if !known {
 		where := ""
 		if ctx.loop != nil {
@@ -540,6 +654,16 @@ func (m *Model) addRoute(mod *semantic.Module, s *semantic.Scope, r *Router, met
 }
 
 func (m *Model) newRoute(mod *semantic.Module, s *semantic.Scope, r *Router, methods []string, call *syntax.Call, path string, known bool, handler *semantic.Function, ctx *stmtCtx) {
+	if paths := m.overridePaths(r, methods, path, known); paths != nil {
+		for _, p := range paths {
+			m.newRouteAt(mod, s, r, methods, call, p, known, handler, ctx)
+		}
+		return
+	}
+	m.newRouteAt(mod, s, r, methods, call, path, known, handler, ctx)
+}
+
+func (m *Model) newRouteAt(mod *semantic.Module, s *semantic.Scope, r *Router, methods []string, call *syntax.Call, path string, known bool, handler *semantic.Function, ctx *stmtCtx) {
 	rt := &Route{Router: r, Methods: methods, Path: path, PathKnown: known, Handler: handler, Module: mod, Node: call, Kwargs: map[string]syntax.Expr{}, Conds: ctx.conds}
 	for _, kw := range call.Keywords {
 		if kw.Arg != nil {

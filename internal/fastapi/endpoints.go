@@ -45,7 +45,8 @@ func (m *Model) visit(r *Router, app *Router, prefix string, deps []*Dependency,
 	}
 	for _, mt := range r.Mounts {
 		// A mounted app is separate: the parent's dependencies do not apply.
-		m.visit(mt.Child, app, base+mt.Path, nil, chain, onPath, depth+1)
+		// Starlette drops a mount path's trailing slash: "/" adds nothing.
+		m.visit(mt.Child, app, base+strings.TrimRight(mt.Path, "/"), nil, chain, onPath, depth+1)
 	}
 }
 

@@ -32,6 +32,12 @@ type Model struct {
 	modelByClass map[*semantic.Class]*DataModel
 	authNames    map[string]bool
 	ctorNames    map[string]bool // names that may construct apps, routers or schemes
+
+	routerByNode map[*syntax.Call]*Router         // every router by its constructor call
+	attrs        map[string][]attrAssign          // self.<attr> assignments by class.attr
+	attrNames    map[*syntax.Call]string          // class.attr of constructor calls assigned to self attributes
+	ctxCache     map[*semantic.Function][]flowEnv // funcContexts' answers
+	usesSeen     map[useKey]bool                  // statements already applied to a router in some context
 }
 
 // Diagnostic is something the model could not resolve statically.

@@ -133,6 +133,16 @@ func New(files []Input) *Program {
 				}
 			}
 		}
+		// A file in a namespace directory (no __init__.py) of a scan root
+		// that is itself a package is imported through the root's name
+		// (root/sub/views.py is root.sub.views).
+		if pkgDirs[""] && !rootPackage(e.chain, e.rel, pkgDirs) {
+			if root := rootName(e.in); root != "" {
+				if _, taken := p.byName[root+"."+e.full]; !taken {
+					p.byName[root+"."+e.full] = m
+				}
+			}
+		}
 	}
 	p.roots = map[string]bool{}
 	for name := range p.byName {
