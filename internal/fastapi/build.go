@@ -64,6 +64,7 @@ func Build(prog *semantic.Program, opts Options) *Model {
 	for _, u := range uses {
 		m.collectUses(u.mod, u.s, u.st, u.ctx)
 	}
+	m.buildGraphQL()
 	m.resolveEndpoints()
 	return m
 }
@@ -230,7 +231,7 @@ var (
 	}
 	methodNames = map[string]bool{
 		"include_router": true, "mount": true, "add_api_route": true, "add_api_websocket_route": true,
-		"add_websocket_route": true, "add_middleware": true, "add_exception_handler": true,
+		"add_websocket_route": true, "add_middleware": true, "add_exception_handler": true, "add_route": true,
 	}
 )
 
@@ -250,6 +251,9 @@ func (m *Model) constructorName(fn syntax.Expr) bool {
 	}
 	if m.ctorNames == nil {
 		m.ctorNames = map[string]bool{"FastAPI": true, "APIRouter": true, "Starlette": true, "Router": true}
+		for _, c := range routerClasses {
+			m.ctorNames[shortName(c)] = true // GraphQL servers too
+		}
 		for n := range schemeClasses {
 			m.ctorNames[n] = true
 		}
@@ -468,6 +472,9 @@ func (m *Model) method(mod *semantic.Module, s *semantic.Scope, r *Router, name 
 		child.IncludedBy = append(child.IncludedBy, inc)
 	case "mount":
 		child := m.routerOf(mod, s, arg(call, 1, "app"))
+		if child == nil {
+			child = m.graphqlApp(mod, s, arg(call, 1, "app"))
+		}
 		path, _ := m.constString(s, arg(call, 0, "path"))
 		if child == nil {
 			return // static files and other ASGI apps
@@ -475,6 +482,8 @@ func (m *Model) method(mod *semantic.Module, s *semantic.Scope, r *Router, name 
 		mt := &Mount{Parent: r, Child: child, Path: path, Module: mod, Node: call}
 		r.Mounts = append(r.Mounts, mt)
 		child.MountedBy = append(child.MountedBy, mt)
+	case "add_route":
+		m.graphqlAddRoute(mod, s, r, call)
 	case "add_api_route":
 		handler := m.funcOf(s, arg(call, 1, "endpoint"))
 		methods := m.methodsArg(s, call)
