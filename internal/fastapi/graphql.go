@@ -847,3 +847,58 @@ func (m *Model) grapheneResolver(s *semantic.Scope, call *syntax.Call, line []*s
 	}
 	return nil
 }
+
+var (
+	// graphqlTypeDecorators make a class a Strawberry GraphQL type.
+	graphqlTypeDecorators = map[string]bool{
+		"strawberry.type": true, "strawberry.input": true, "strawberry.interface": true,
+		"strawberry.federation.type": true, "strawberry.federation.input": true,
+		"strawberry.experimental.pydantic.type": true, "strawberry.experimental.pydantic.input": true,
+	}
+	// graphqlTypeBases are Graphene's object and input type classes.
+	graphqlTypeBases = []string{"graphene.ObjectType", "graphene.InputObjectType", "graphene.Interface",
+		"graphene.types.objecttype.ObjectType", "graphene.types.inputobjecttype.InputObjectType"}
+)
+
+// isGraphQLType reports a Strawberry type (decorated class) or a Graphene
+// ObjectType or InputObjectType: its annotated attributes are the fields a
+// client reads or sends.
+func (m *Model) isGraphQLType(c *semantic.Class) bool {
+	for _, d := range c.Node.Decorators {
+		if call, ok := d.(*syntax.Call); ok {
+			d = call.Func
+		}
+		if graphqlTypeDecorators[m.Prog.Qualify(c.Outer, d)] {
+			return true
+		}
+	}
+	return m.Prog.IsSubclass(c.Qual, graphqlTypeBases...)
+}
+
+// IsGraphQLTransport reports one of a GraphQL server's own HTTP routes
+// (GET, POST, WEBSOCKET on its path), as opposed to its fields' routes.
+func (e *Endpoint) IsGraphQLTransport() bool {
+	return e.GraphQL == nil && isGraphQLServer(e.Route.Router.Class)
+}
+
+// ReadsCaller reports a GraphQL resolver whose body reads the caller
+// through info.context (info.context.user, info.context.request.user, ...):
+// a filter or a check by the current user.
+func (e *Endpoint) ReadsCaller() bool {
+	if e.GraphQL == nil || e.Handler == nil {
+		return false
+	}
+	for _, st := range e.Handler.Node.Body {
+		found := false
+		syntax.Inspect(st, func(n syntax.Node) bool {
+			if x, ok := n.(syntax.Expr); ok && !found && readsCaller(x, "info") {
+				found = true
+			}
+			return !found
+		})
+		if found {
+			return true
+		}
+	}
+	return false
+}
