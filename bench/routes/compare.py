@@ -90,6 +90,8 @@ def compare(name, bin_path, trees, show):
     truth = [r for r in json.load(open(os.path.join(d, "routes.json"))) if r["path"] not in AUTO]
     tree = tree_of(meta, name, trees)
     got, stderr = inventory(bin_path, tree, meta.get("scan_path", "."))
+    fields = [r for r in got if r["method"].upper() in GRAPHQL_METHODS]
+    got = [r for r in got if r["method"].upper() not in GRAPHQL_METHODS]
     got_exact = {(r["method"].upper(), r["path"]) for r in got}
     got_norm = {(r["method"].upper(), norm(r["path"])) for r in got}
     want = [(r["method"].upper(), r["path"]) for r in truth]
@@ -131,12 +133,65 @@ def compare(name, bin_path, trees, show):
         print(f"  extra   {m} {p}")
     for a, why in wrong[:show]:
         print(f"  auth    {a['method']} {a['path']}: truth {a['auth']} ({a.get('mechanism', '')}); {why}")
+    gql = graphql_section(d, fields, show)
     unresolved = [l for l in stderr.splitlines() if l.strip()]
     if unresolved:
         print(f"  ({len(unresolved)} lines of unresolved registrations on stderr)")
     print()
-    return {"name": name, "expected": n, "exact": exact, "loose": loose, "extra": len(extra),
-            "auth": len(auth_rows), "auth_right": agree}
+    row = {"name": name, "expected": n, "exact": exact, "loose": loose, "extra": len(extra),
+           "auth": len(auth_rows), "auth_right": agree}
+    if gql:
+        row["graphql"] = gql
+    return row
+
+
+# GRAPHQL_METHODS are the inventory's methods for GraphQL root fields
+# (path "<endpoint>#<fieldName>").
+GRAPHQL_METHODS = {"QUERY", "MUTATION", "SUBSCRIPTION"}
+
+
+def graphql_section(d, fields, show):
+    """Scores the GraphQL root fields against graphql.json, when there is one:
+    a field is found when the inventory lists its operation and name; its guards
+    are right when the inventory's permission classes are graphql.json's (as sets;
+    "context-check" entries are reported apart, graphql.json's context_checks are
+    read by pattern and only informative)."""
+    path = os.path.join(d, "graphql.json")
+    if not os.path.exists(path):
+        return None
+    truth = json.load(open(path))
+    got = {}
+    for r in fields:
+        got.setdefault((r["method"].upper(), r["path"].rsplit("#", 1)[-1]), r)
+    found, guards_right, ctx_both, ctx_truth = 0, 0, 0, 0
+    missing, wrong = [], []
+    for t in truth:
+        r = got.get((t["kind"].upper(), t["name"]))
+        if r is None:
+            missing.append(t)
+            continue
+        found += 1
+        perms = sorted(g for g in r.get("guards") or [] if g != "context-check")
+        if perms == sorted(t["permission_classes"]):
+            guards_right += 1
+        else:
+            wrong.append((t, perms))
+        if t["context_checks"]:
+            ctx_truth += 1
+            ctx_both += "context-check" in (r.get("guards") or [])
+    truth_keys = {(t["kind"].upper(), t["name"]) for t in truth}
+    extra = sorted(k for k in got if k not in truth_keys)
+    n = len(truth)
+    print(f"graphql fields: {n} expected, {found} found ({pct(found, n)}); {len(extra)} listed but not expected; "
+          f"permission classes right on {guards_right}/{found} found; context check seen on {ctx_both} of the "
+          f"{ctx_truth} fields whose resolver graphql.json lists caller-related lines for")
+    for t in missing[:show]:
+        print(f"  missing field {t['kind'].upper()} {t['name']} ({t['resolver']})")
+    for k in extra[:show]:
+        print(f"  extra field   {k[0]} {k[1]}")
+    for t, perms in wrong[:show]:
+        print(f"  guards  {t['kind'].upper()} {t['name']}: truth {t['permission_classes']}, inventory {perms}")
+    return {"expected": n, "found": found, "extra": len(extra), "guards_right": guards_right}
 
 
 def pct(a, b):
@@ -160,6 +215,11 @@ def main():
     for r in rows:
         print(f"| {r['name']} | {r['expected']} | {pct(r['exact'], r['expected'])} | {pct(r['loose'], r['expected'])} | {r['extra']} | "
               f"{r['auth_right']}/{r['auth']} ({pct(r['auth_right'], r['auth'])}) |")
+    for r in rows:
+        if "graphql" in r:
+            g = r["graphql"]
+            print(f"\n{r['name']} GraphQL: {g['found']}/{g['expected']} root fields found ({pct(g['found'], g['expected'])}), "
+                  f"{g['extra']} extra, permission classes right on {g['guards_right']}/{g['found']}")
     if a.json:
         json.dump(rows, open(a.json, "w"), indent=1)
 

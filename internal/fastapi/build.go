@@ -64,6 +64,7 @@ func Build(prog *semantic.Program, opts Options) *Model {
 	for _, u := range uses {
 		m.collectUses(u.mod, u.s, u.st, u.ctx)
 	}
+	m.buildGraphQL()
 	m.resolveEndpoints()
 	return m
 }
@@ -283,6 +284,9 @@ func (m *Model) constructorName(fn syntax.Expr) bool {
 	}
 	if m.ctorNames == nil {
 		m.ctorNames = map[string]bool{"FastAPI": true, "APIRouter": true, "Starlette": true, "Router": true}
+		for _, c := range routerClasses {
+			m.ctorNames[shortName(c)] = true // GraphQL servers too
+		}
 		for n := range schemeClasses {
 			m.ctorNames[n] = true
 		}
@@ -551,6 +555,9 @@ func (m *Model) method(mod *semantic.Module, s *semantic.Scope, r *Router, name 
 		child = m.routerOf(mod, s, arg(call, 0, "router"), ctx.env)
 	case "mount":
 		child = m.routerOf(mod, s, arg(call, 1, "app"), ctx.env)
+		if child == nil {
+			child = m.graphqlApp(mod, s, arg(call, 1, "app"))
+		}
 	}
 	if m.seen(call, r, child) {
 		return
@@ -594,7 +601,9 @@ func (m *Model) method(mod *semantic.Module, s *semantic.Scope, r *Router, name 
 	case "frontend":
 		m.staticMount(mod, s, r, call, arg(call, 0, "path"), ctx)
 	case "add_route":
-		m.addRoute(mod, s, r, m.methodsArg(s, call), call, arg(call, 0, "path"), m.funcIn(s, arg(call, 1, "endpoint"), ctx.env), ctx)
+		if !m.graphqlAddRoute(mod, s, r, call, ctx) {
+			m.addRoute(mod, s, r, m.methodsArg(s, call), call, arg(call, 0, "path"), m.funcIn(s, arg(call, 1, "endpoint"), ctx.env), ctx)
+		}
 	case "add_middleware":
 		mw := &Middleware{Class: m.Prog.Qualify(s, arg(call, 0, "middleware_class")), Module: mod, Node: call, Kwargs: map[string]syntax.Expr{}}
 		for _, kw := range call.Keywords {

@@ -16,9 +16,10 @@ import (
 // Model is the FastAPI view of a program.
 type Model struct {
 	Prog        *semantic.Program
-	Routers     []*Router   // every FastAPI app and APIRouter, in source order
-	Endpoints   []*Endpoint // every route as served: one per path it is reachable at
-	Schemes     []*Scheme   // security scheme instances
+	Routers     []*Router        // every FastAPI app and APIRouter, in source order
+	Endpoints   []*Endpoint      // every route as served: one per path it is reachable at
+	Schemes     []*Scheme        // security scheme instances
+	GraphQL     []*GraphQLServer // GraphQL servers; their HTTP routes and root fields are in Routers and Endpoints
 	Diagnostics []Diagnostic
 
 	routerBySym  map[*semantic.Symbol]*Router
@@ -122,7 +123,8 @@ type Route struct {
 	ResponseClass syntax.Expr
 	StatusCode    syntax.Expr
 	Kwargs        map[string]syntax.Expr
-	Conds         *Conds // conditions of the if statements around the declaration
+	Conds         *Conds        // conditions of the if statements around the declaration
+	GraphQL       *GraphQLField // for a GraphQL root field's route (method QUERY, MUTATION or SUBSCRIPTION), its field
 
 	checks     handlerChecks // EndpointChecks' answer, computed once
 	checksOnce sync.Once
@@ -158,15 +160,16 @@ const (
 	FileParam
 	DependencyParam
 	SpecialParam // Request, WebSocket, Response, BackgroundTasks, SecurityScopes
+	GraphQLArg   // an argument of a GraphQL field, given by the client in the query
 )
 
-var paramKindNames = [...]string{"query", "path", "header", "cookie", "body", "form", "file", "dependency", "special"}
+var paramKindNames = [...]string{"query", "path", "header", "cookie", "body", "form", "file", "dependency", "special", "argument"}
 
 func (k ParamKind) String() string { return paramKindNames[k] }
 
 // FromRequest reports whether FastAPI fills the parameter from the client's
 // request (everything but dependencies and special objects).
-func (k ParamKind) FromRequest() bool { return k < DependencyParam }
+func (k ParamKind) FromRequest() bool { return k < DependencyParam || k == GraphQLArg }
 
 // Param is a parameter of a route handler or dependency.
 type Param struct {

@@ -15,6 +15,7 @@ type DataModel struct {
 	Pydantic bool   // a Pydantic model (SQLModel classes included)
 	Settings bool   // a BaseSettings subclass
 	ORM      bool   // a SQLAlchemy mapped class or an SQLModel table
+	GraphQL  bool   // a GraphQL object or input type (Strawberry, Graphene)
 	V1       bool   // written for Pydantic v1 (class Config, @validator, orm_mode)
 	Extra    string // "allow", "forbid" or "ignore" when set (inherited settings included)
 	Fields   []*Field
@@ -102,7 +103,8 @@ func (m *Model) dataModel(c *semantic.Class) *DataModel {
 	dm.Pydantic = m.Prog.IsSubclass(c.Qual, baseModelClasses...)
 	dm.Settings = m.Prog.IsSubclass(c.Qual, settingsBases...)
 	dm.ORM = m.isORM(c)
-	if !dm.Pydantic && !dm.ORM {
+	dm.GraphQL = m.isGraphQLType(c)
+	if !dm.Pydantic && !dm.ORM && !dm.GraphQL {
 		return nil
 	}
 	for _, kw := range c.Node.Keywords {

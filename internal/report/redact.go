@@ -68,6 +68,7 @@ func (rt *Route) Rewrite(fn func(string) string) {
 	rt.Auth = rewriteAll(rt.Auth, fn)
 	rt.Authz = rewriteAll(rt.Authz, fn)
 	rt.Scopes = rewriteAll(rt.Scopes, fn)
+	rt.Guards = rewriteAll(rt.Guards, fn)
 	for kind, names := range rt.Params { // the kinds are ours: path, query, ...
 		rt.Params[kind] = rewriteAll(names, fn)
 	}

@@ -20,6 +20,9 @@ type Route struct {
 	Scopes   []string            `json:"scopes,omitempty"`
 	Params   map[string][]string `json:"params"`
 	Response string              `json:"response_model,omitempty"`
+	// Guards are a GraphQL field's own guards: its permission classes and
+	// "context-check" when its resolver checks the caller in info.context.
+	Guards []string `json:"guards,omitempty"`
 }
 
 // Routes lists the endpoints of a model, sorted by path and method.
@@ -60,6 +63,14 @@ func Routes(m *fastapi.Model) []Route {
 				collectParams(prm, r.Params, 0)
 			}
 			r.Response = responseModel(e)
+			if f := e.GraphQL; f != nil {
+				for _, d := range f.Permissions {
+					r.Guards = append(r.Guards, d.Name())
+				}
+				if f.ContextCheck != nil {
+					r.Guards = append(r.Guards, "context-check")
+				}
+			}
 			rows = append(rows, r)
 		}
 	}

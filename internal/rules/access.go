@@ -17,6 +17,8 @@ var (
 	publicPathRE = namere.MustCompile(`(?i)(^|/)(login|logout|signin|sign-in|signup|sign-up|register|registration|token|refresh|oauth2?|callback|auth|password[-_]?(reset|recovery|forgot)|reset[-_]?password|forgot[-_]?password|recover[-_]?password|recovery|verify|verify[-_]email|confirm|activate|health|healthz|healthcheck|health-check|ready|readiness|live|liveness|ping|status|version|docs|redoc|openapi\.json|favicon\.ico|robots\.txt|public|static)(/|$|\{)`)
 	// privilegedPathRE are routes for operators.
 	privilegedPathRE = namere.MustCompile(`(?i)(^|/)(admin|admins|internal|manage|management|superuser|staff|root|ops|debug|backoffice|back-office|console)(/|$)`)
+	// publicFieldRE are GraphQL fields meant for anonymous callers.
+	publicFieldRE = namere.MustCompile(`(?i)^(login|logout|signin|signIn|signup|signUp|register|registerUser|tokenAuth|obtainToken|refreshToken|verifyToken|revokeToken|createToken|authenticate|requestPasswordReset|resetPassword|forgotPassword|verifyEmail|confirmEmail|activateAccount|health|ping|version)$`)
 	// objectIDRE are path parameters naming one object.
 	objectIDRE = namere.MustCompile(`(?i)(^id$|_id$|^pk$|^uuid$|_uuid$|^slug$|_slug$|^key$)`)
 )
@@ -29,6 +31,9 @@ func routeName(e *fastapi.Endpoint) string {
 // isPublic reports routes meant to be anonymous: by their path, or by the
 // public-routes setting.
 func isPublic(p *Pass, e *fastapi.Endpoint) bool {
+	if e.GraphQL != nil && publicFieldRE.MatchString(e.GraphQL.Name) {
+		return true
+	}
 	if publicPathRE.MatchString(e.FullPath) {
 		return true
 	}
@@ -47,7 +52,7 @@ func isPublic(p *Pass, e *fastapi.Endpoint) bool {
 func changesState(e *fastapi.Endpoint) bool {
 	for _, m := range e.Methods {
 		switch m {
-		case "POST", "PUT", "PATCH", "DELETE":
+		case "POST", "PUT", "PATCH", "DELETE", "MUTATION":
 			return true
 		}
 	}
@@ -64,7 +69,7 @@ func changesObject(e *fastapi.Endpoint) bool {
 func changesObjectMethod(e *fastapi.Endpoint) bool {
 	for _, m := range e.Methods {
 		switch m {
-		case "PUT", "PATCH", "DELETE":
+		case "PUT", "PATCH", "DELETE", "MUTATION":
 			return true
 		}
 	}
@@ -77,11 +82,12 @@ func hiddenRoute(e *fastapi.Endpoint) bool {
 	return v != nil && isFalse(v)
 }
 
-// objectParams returns the path parameters naming an object.
+// objectParams returns the path parameters (or GraphQL field arguments)
+// naming an object.
 func objectParams(e *fastapi.Endpoint) []*fastapi.Param {
 	var out []*fastapi.Param
 	for _, p := range e.Params {
-		if p.Kind == fastapi.PathParam && objectIDRE.MatchString(p.Name) {
+		if (p.Kind == fastapi.PathParam || p.Kind == fastapi.GraphQLArg) && objectIDRE.MatchString(p.Name) {
 			out = append(out, p)
 		}
 	}

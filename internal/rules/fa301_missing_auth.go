@@ -19,7 +19,10 @@ func init() {
 				"Optional authentication (`auto_error=False` returning None) does not count. Login, sign-up, token, " +
 				"password-reset, health and docs routes, those listed in `public-routes`, routers none of whose routes " +
 				"authenticate (public by design) and routers included only in some environments are exempt. In an app where " +
-				"no route authenticates, only admin and internal routes are reported, and only when the app has a login route.",
+				"no route authenticates, only admin and internal routes are reported, and only when the app has a login route. " +
+				"GraphQL root fields are routes too (`POST /graphql#deleteUser`): a mutation, or a query taking an id argument, " +
+				"with no permission class, no check of the caller through `info.context` in its resolver and no authenticating " +
+				"dependency on the GraphQL router (or its `context_getter`) is reported.",
 			Why: "One forgotten dependency exposes the operation to the whole Internet: deleting any user, reading any " +
 				"order, reaching the admin API. Because FastAPI attaches authentication per route or router, omissions are " +
 				"easy and invisible in review.",
@@ -43,11 +46,14 @@ func init() {
 			}
 			apps := map[*fastapi.Router]*appAuth{}
 			for _, e := range p.Model.Endpoints {
-				if e.App == nil || authenticated(p, e) || isPublic(p, e) || devOnly(e) {
-					continue
+				if e.App == nil || e.IsGraphQLTransport() || authenticated(p, e) || isPublic(p, e) || devOnly(e) {
+					continue // a GraphQL server's own routes are judged through its fields
 				}
 				admin := privilegedPathRE.MatchString(e.FullPath)
-				if !admin && !changesObject(e) {
+				// A GraphQL mutation, or a query by id, is judged alone: its
+				// siblings on the server are no sign of a public design.
+				graphql := e.GraphQL != nil && (changesState(e) || len(objectParams(e)) > 0)
+				if !admin && !changesObject(e) && !graphql {
 					pub, ok := public[e.Route.Router]
 					if !ok {
 						pub = publicRouter(p, e.Route.Router)

@@ -68,11 +68,11 @@ func init() {
 				if e.Auth == nil || len(e.Authz) > 0 || len(e.Scopes) > 0 || e.Handler == nil || len(keys) == 0 || tenantScoped(e) {
 					continue
 				}
-				if e.Handler.Class != nil {
+				if e.Handler.Class != nil && e.GraphQL == nil {
 					continue // a class-based view: the user and its scope live on the instance
 				}
 				users := e.UserParams()
-				if refersTo(e.Handler.Node.Body, users) {
+				if refersTo(e.Handler.Node.Body, users) || e.ReadsCaller() {
 					continue // the handler uses the user: a filter or a check
 				}
 				if _, authz := p.Model.EndpointChecks(e); authz {

@@ -70,7 +70,7 @@ func init() {
 					continue
 				}
 				excluded := excludedFields(p, e)
-				read := len(e.Methods) == 1 && e.Methods[0] == "GET"
+				read := len(e.Methods) == 1 && (e.Methods[0] == "GET" || e.Methods[0] == "QUERY")
 				var names []string
 				var model string
 				secret := false
