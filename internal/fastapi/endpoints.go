@@ -53,7 +53,10 @@ func (m *Model) visit(r *Router, app *Router, prefix string, deps []*Dependency,
 func (m *Model) addEndpoint(rt *Route, app *Router, full string, deps []*Dependency, chain []*Include) {
 	e := &Endpoint{Route: rt, App: app, FullPath: full, Chain: chain}
 	e.Deps = append(append([]*Dependency(nil), deps...), rt.Deps...)
-	if rt.Params == nil && rt.Handler != nil {
+	if rt.Params == nil && rt.Handler != nil && rt.Starlette {
+		rt.Params = m.starletteParams(rt)
+	}
+	if rt.Params == nil && rt.Handler != nil && !rt.Starlette {
 		h := rt.Handler
 		method := h.Class != nil && !h.Node.IsStaticMethod()
 		rt.Params = m.params(h, method, pathParams(full), 0)
