@@ -76,7 +76,7 @@ func (m *Model) routerDeps(r *Router) {
 	if init := m.Prog.Method(r.Class, "__init__"); init != nil {
 		m.superInitDeps(r, init)
 	}
-	if deps, ok := r.Settings["dependencies"]; ok {
+	if deps, ok := r.Settings["dependencies"]; ok && !m.factoryArg(r, deps) {
 		r.Deps = append(r.Deps, m.dependencyList(r.Module, r.Scope, deps)...)
 	}
 }

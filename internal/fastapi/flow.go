@@ -99,7 +99,7 @@ func (m *Model) bound(s *semantic.Scope, e syntax.Expr, env flowEnv) (binding, b
 // symRouter is the router a resolved symbol holds.
 func (m *Model) symRouter(sym *semantic.Symbol, sc *semantic.Scope, env flowEnv, depth int, st *resolveState) *Router {
 	if r := m.routerBySym[sym]; r != nil {
-		return r
+		return m.variant(r, env)
 	}
 	if m.Prog.Unfollowed(sym) {
 		st.cut = true

@@ -41,6 +41,7 @@ type Model struct {
 	usesSeen     map[useKey]bool                  // statements already applied to a router in some context
 	routesDone   map[*Router]bool                 // routers whose routes= list was read
 	compSyms     map[compKey]*semantic.Symbol     // comprehension variables, which scopes do not bind
+	variants     map[variantKey]*Router           // routers a factory makes at each call site (see variants.go)
 }
 
 // Diagnostic is something the model could not resolve statically.
@@ -71,6 +72,9 @@ type Router struct {
 	IncludedBy []*Include             // where it is included
 	MountedBy  []*Mount               // where it is mounted
 	kwargs     map[string]*syntax.Keyword
+
+	base         *Router // for a factory's router at one call site, the router its body declares routes on
+	variantCount int     // how many call-site variants the router has
 }
 
 // Include is `parent.include_router(child, prefix=..., dependencies=...)`.
