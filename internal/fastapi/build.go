@@ -61,6 +61,7 @@ func Build(prog *semantic.Program, opts Options) *Model {
 	for _, r := range m.Routers {
 		m.routerDeps(r)
 	}
+	m.routesSettings()
 	for _, u := range uses {
 		m.collectUses(u.mod, u.s, u.st, u.ctx)
 	}
@@ -75,7 +76,7 @@ func (m *Model) routerDeps(r *Router) {
 	if init := m.Prog.Method(r.Class, "__init__"); init != nil {
 		m.superInitDeps(r, init)
 	}
-	if deps, ok := r.Settings["dependencies"]; ok {
+	if deps, ok := r.Settings["dependencies"]; ok && !m.factoryArg(r, deps) {
 		r.Deps = append(r.Deps, m.dependencyList(r.Module, r.Scope, deps)...)
 	}
 }
@@ -233,6 +234,9 @@ func mayUseRouter(st syntax.Stmt) bool {
 		if inner, ok := call.Func.(*syntax.Call); ok {
 			attr, ok := inner.Func.(*syntax.Attribute)
 			return ok && decoratorNames[attr.Attr.Name]
+		}
+		if r, _, _ := routesEditTarget(call); r != nil {
+			return true
 		}
 		attr, ok := call.Func.(*syntax.Attribute)
 		return ok && methodNames[attr.Attr.Name]
@@ -436,6 +440,9 @@ func (m *Model) useIsOpen(s *semantic.Scope, st syntax.Stmt) bool {
 		attr, ok := inner.Func.(*syntax.Attribute)
 		return ok && m.isOpen(s, attr.Value)
 	}
+	if r, _, _ := routesEditTarget(call); r != nil {
+		return m.isOpen(s, r)
+	}
 	attr, ok := call.Func.(*syntax.Attribute)
 	if !ok {
 		return false
@@ -495,6 +502,9 @@ func (m *Model) use(mod *semantic.Module, s *semantic.Scope, st syntax.Stmt, ctx
 				}
 			}
 			return false
+		}
+		if isEdit, found := m.routesEdit(mod, s, call, ctx); isEdit {
+			return found
 		}
 		attr, ok := call.Func.(*syntax.Attribute)
 		if !ok || !methodNames[attr.Attr.Name] {
@@ -596,13 +606,15 @@ func (m *Model) method(mod *semantic.Module, s *semantic.Scope, r *Router, name 
 		handler := m.funcIn(s, arg(call, 1, "endpoint"), ctx.env)
 		methods := m.methodsArg(s, call)
 		m.addRoute(mod, s, r, methods, call, arg(call, 0, "path"), handler, ctx)
-	case "add_api_websocket_route", "add_websocket_route":
+	case "add_api_websocket_route":
 		m.addRoute(mod, s, r, []string{"WEBSOCKET"}, call, arg(call, 0, "path"), m.funcIn(s, arg(call, 1, "endpoint"), ctx.env), ctx)
+	case "add_websocket_route":
+		m.addMarkedRoute(mod, s, r, []string{"WEBSOCKET"}, call, arg(call, 0, "path"), m.funcIn(s, arg(call, 1, "endpoint"), ctx.env), true, ctx)
 	case "frontend":
 		m.staticMount(mod, s, r, call, arg(call, 0, "path"), ctx)
 	case "add_route":
 		if !m.graphqlAddRoute(mod, s, r, call, ctx) {
-			m.addRoute(mod, s, r, m.methodsArg(s, call), call, arg(call, 0, "path"), m.funcIn(s, arg(call, 1, "endpoint"), ctx.env), ctx)
+			m.endpointRoutes(mod, s, r, call, true, false, ctx)
 		}
 	case "add_middleware":
 		mw := &Middleware{Class: m.Prog.Qualify(s, arg(call, 0, "middleware_class")), Module: mod, Node: call, Kwargs: map[string]syntax.Expr{}}

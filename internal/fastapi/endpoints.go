@@ -11,7 +11,7 @@ const maxIncludeDepth = 32
 // records each route at the full path it is served on.
 func (m *Model) resolveEndpoints() {
 	for _, r := range m.Routers {
-		if len(r.IncludedBy) > 0 || len(r.MountedBy) > 0 {
+		if len(r.IncludedBy) > 0 || len(r.MountedBy) > 0 || r.variantCount > 0 {
 			continue
 		}
 		app := r
@@ -36,24 +36,29 @@ func (m *Model) visit(r *Router, app *Router, prefix string, deps []*Dependency,
 	defer delete(onPath, r)
 	base := prefix + r.Prefix
 	rdeps := append(append([]*Dependency(nil), deps...), r.Deps...)
-	for _, rt := range r.Routes {
-		m.addEndpoint(rt, app, base+rt.Path, rdeps, chain)
-	}
-	for _, inc := range r.Includes {
-		next := append(append([]*Dependency(nil), rdeps...), inc.Deps...)
-		m.visit(inc.Child, app, base+inc.Prefix, next, append(append([]*Include(nil), chain...), inc), onPath, depth+1)
-	}
-	for _, mt := range r.Mounts {
-		// A mounted app is separate: the parent's dependencies do not apply.
-		// Starlette drops a mount path's trailing slash: "/" adds nothing.
-		m.visit(mt.Child, app, base+strings.TrimRight(mt.Path, "/"), nil, chain, onPath, depth+1)
+	for _, src := range r.shared() {
+		for _, rt := range src.Routes {
+			m.addEndpoint(rt, app, base+rt.Path, rdeps, chain)
+		}
+		for _, inc := range src.Includes {
+			next := append(append([]*Dependency(nil), rdeps...), inc.Deps...)
+			m.visit(inc.Child, app, base+inc.Prefix, next, append(append([]*Include(nil), chain...), inc), onPath, depth+1)
+		}
+		for _, mt := range src.Mounts {
+			// A mounted app is separate: the parent's dependencies do not apply.
+			// Starlette drops a mount path's trailing slash: "/" adds nothing.
+			m.visit(mt.Child, app, base+strings.TrimRight(mt.Path, "/"), nil, chain, onPath, depth+1)
+		}
 	}
 }
 
 func (m *Model) addEndpoint(rt *Route, app *Router, full string, deps []*Dependency, chain []*Include) {
 	e := &Endpoint{Route: rt, App: app, FullPath: full, Chain: chain}
 	e.Deps = append(append([]*Dependency(nil), deps...), rt.Deps...)
-	if rt.Params == nil && rt.Handler != nil {
+	if rt.Params == nil && rt.Handler != nil && rt.Starlette {
+		rt.Params = m.starletteParams(rt)
+	}
+	if rt.Params == nil && rt.Handler != nil && !rt.Starlette {
 		h := rt.Handler
 		method := h.Class != nil && !h.Node.IsStaticMethod()
 		rt.Params = m.params(h, method, pathParams(full), 0)

@@ -91,7 +91,7 @@ func (m *Model) bound(s *semantic.Scope, e syntax.Expr, env flowEnv) (binding, b
 	if !ok || env == nil {
 		return binding{}, false
 	}
-	sym, _ := s.Lookup(n.ID)
+	sym := m.lookupName(s, n.ID)
 	b, ok := env[sym]
 	return b, ok && sym != nil
 }
@@ -99,7 +99,7 @@ func (m *Model) bound(s *semantic.Scope, e syntax.Expr, env flowEnv) (binding, b
 // symRouter is the router a resolved symbol holds.
 func (m *Model) symRouter(sym *semantic.Symbol, sc *semantic.Scope, env flowEnv, depth int, st *resolveState) *Router {
 	if r := m.routerBySym[sym]; r != nil {
-		return r
+		return m.variant(r, env)
 	}
 	if m.Prog.Unfollowed(sym) {
 		st.cut = true
@@ -247,6 +247,7 @@ func (m *Model) routerAt(s *semantic.Scope, call *syntax.Call, class string) *Ro
 	}
 	r := m.newRouter(s.Module, s, call, class, name, nil)
 	m.routerDeps(r)
+	m.routesSetting(r, nil)
 	return r
 }
 
@@ -387,7 +388,7 @@ func (m *Model) loopContexts(s *semantic.Scope, loop *syntax.For, envs []flowEnv
 func (m *Model) bindTarget(s *semantic.Scope, target syntax.Expr, b binding, env flowEnv) flowEnv {
 	switch t := target.(type) {
 	case *syntax.Name:
-		sym, _ := s.Lookup(t.ID)
+		sym := m.lookupName(s, t.ID)
 		if sym == nil {
 			return nil
 		}
@@ -464,6 +465,22 @@ func (m *Model) strValue(s *semantic.Scope, e syntax.Expr, env flowEnv, depth in
 		return v, true
 	}
 	switch x := e.(type) {
+	case *syntax.JoinedStr:
+		// f"/reports/{name}" with name bound by a context.
+		var b strings.Builder
+		for _, v := range x.Values {
+			switch v := v.(type) {
+			case *syntax.Constant:
+				b.WriteString(v.Value)
+			case *syntax.FormattedValue:
+				str, ok := m.strValue(s, v.Value, env, depth+1)
+				if v.FormatSpec != nil || v.Conversion >= 0 || !ok {
+					return "", false
+				}
+				b.WriteString(str)
+			}
+		}
+		return b.String(), true
 	case *syntax.Call:
 		callee := m.Prog.Qualify(s, x.Func)
 		if (callee == "str" || strings.HasPrefix(callee, "pathlib.")) && len(x.Args) == 1 {

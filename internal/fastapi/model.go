@@ -39,6 +39,9 @@ type Model struct {
 	attrNames    map[*syntax.Call]string          // class.attr of constructor calls assigned to self attributes
 	ctxCache     map[*semantic.Function][]flowEnv // funcContexts' answers
 	usesSeen     map[useKey]bool                  // statements already applied to a router in some context
+	routesDone   map[*Router]bool                 // routers whose routes= list was read
+	compSyms     map[compKey]*semantic.Symbol     // comprehension variables, which scopes do not bind
+	variants     map[variantKey]*Router           // routers a factory makes at each call site (see variants.go)
 }
 
 // Diagnostic is something the model could not resolve statically.
@@ -69,6 +72,9 @@ type Router struct {
 	IncludedBy []*Include             // where it is included
 	MountedBy  []*Mount               // where it is mounted
 	kwargs     map[string]*syntax.Keyword
+
+	base         *Router // for a factory's router at one call site, the router its body declares routes on
+	variantCount int     // how many call-site variants the router has
 }
 
 // Include is `parent.include_router(child, prefix=..., dependencies=...)`.
@@ -125,6 +131,7 @@ type Route struct {
 	Kwargs        map[string]syntax.Expr
 	Conds         *Conds        // conditions of the if statements around the declaration
 	GraphQL       *GraphQLField // for a GraphQL root field's route (method QUERY, MUTATION or SUBSCRIPTION), its field
+	Starlette     bool          // a Starlette endpoint: called with the request or websocket itself, not with parameters FastAPI fills
 
 	checks     handlerChecks // EndpointChecks' answer, computed once
 	checksOnce sync.Once
