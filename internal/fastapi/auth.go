@@ -57,7 +57,7 @@ func (m *Model) analyze(d *Dependency, depth int) *depInfo {
 		info.authz = info.authz || c.forbiddenPrivilege
 		info.scopeCheck = c.scopeCheck
 	}
-	if m.authNames[d.Callable] || m.authNames[shortName(d.Callable)] {
+	if m.authNames[d.Callable] || m.authNames[shortName(d.Callable)] || strings.HasPrefix(d.Callable, libraryAuthName) {
 		info.authn = true
 	}
 	return info
@@ -66,10 +66,11 @@ func (m *Model) analyze(d *Dependency, depth int) *depInfo {
 // bodyChecks is what a function's body (and the program functions it calls)
 // raise.
 type bodyChecks struct {
-	unauthorized        bool // raises 401
-	forbiddenCredential bool // raises 403 after comparing a credential
-	forbiddenPrivilege  bool // raises 401/403 after checking a role or owner
-	scopeCheck          bool // raises 401/403 after checking the SecurityScopes parameter
+	unauthorized        bool   // raises 401
+	forbiddenCredential bool   // raises 403 after comparing a credential
+	forbiddenPrivilege  bool   // raises 401/403 after checking a role or owner
+	scopeCheck          bool   // raises 401/403 after checking the SecurityScopes parameter
+	via                 string // the function whose body raises the 401 (or credential 403)
 }
 
 var (
@@ -80,6 +81,11 @@ var (
 	// permissionClassRE names dependency classes that exist to authorize.
 	permissionClassRE = namere.MustCompile(`(?i)permission|rolechecker|rolerequired|requirerole|scopechecker|authoriz`)
 	status403RE       = namere.MustCompile(`403|FORBIDDEN`)
+	// featureGateRE and credentialRE tell a condition on configuration
+	// (`if not settings.SAML_ENABLED`) from one on a credential
+	// (`if key != settings.API_KEY`).
+	featureGateRE = namere.MustCompile(`(?i)\bconfig|settings?\b|setting\.|feature|enabled|entitle|license`)
+	credentialRE  = namere.MustCompile(`(?i)token|api_?key|\bkey\b|secret|password|passwd|credential|signature|bearer|cookie|session|claims|\buser\b|current_user|authorization|digest|hmac`)
 )
 
 // checks looks at what a function raises and under which conditions,
@@ -98,7 +104,7 @@ func (m *Model) checks(f *semantic.Function, userParams *regexp.Regexp, clientPa
 	// under is what the conditions around a statement say: computed once
 	// per condition as the walk enters it, so that a raise under N nested
 	// conditions costs nothing more than one under one.
-	type under struct{ priv, scoped bool }
+	type under struct{ priv, scoped, gate bool }
 	enter := func(u under, cond syntax.Expr) under {
 		text := f.Module.File.Text(cond)
 		u.scoped = u.scoped || scopesParam != "" && strings.Contains(text, scopesParam)
@@ -106,6 +112,9 @@ func (m *Model) checks(f *semantic.Function, userParams *regexp.Regexp, clientPa
 		// (an ownership check).
 		owner := userParams != nil && userParams.MatchString(text)
 		u.priv = u.priv || owner || privilegeRE.MatchString(text) && !onlyClient(f, cond, clientParams)
+		// A condition on configuration alone (a feature or an auth type
+		// switched off) gates the route; its 403 checks no credential.
+		u.gate = u.gate || featureGateRE.MatchString(text) && !credentialRE.MatchString(text)
 		return u
 	}
 	var visit func(stmts []syntax.Stmt, conds under)
@@ -128,8 +137,11 @@ func (m *Model) checks(f *semantic.Function, userParams *regexp.Regexp, clientPa
 					c.unauthorized = true
 				case code == 403 && priv:
 					c.forbiddenPrivilege = true
-				case code == 403:
+				case code == 403 && !conds.gate:
 					c.forbiddenCredential = true
+				}
+				if c.via == "" && (c.unauthorized || c.forbiddenCredential) {
+					c.via = f.Node.Name.Name
 				}
 			case *syntax.If:
 				inner := enter(conds, n.Test)
@@ -164,6 +176,9 @@ func (m *Model) checks(f *semantic.Function, userParams *regexp.Regexp, clientPa
 	for _, call := range f.Calls(m.Prog) {
 		if call.Func != nil && call.Func != f {
 			sub := m.checks(call.Func, nil, nil, depth+1, seen)
+			if c.via == "" && (sub.unauthorized || sub.forbiddenCredential) {
+				c.via = sub.via
+			}
 			c.unauthorized = c.unauthorized || sub.unauthorized
 			c.forbiddenCredential = c.forbiddenCredential || sub.forbiddenCredential
 			c.forbiddenPrivilege = c.forbiddenPrivilege || sub.forbiddenPrivilege
@@ -198,7 +213,7 @@ func (m *Model) EndpointChecks(e *Endpoint) (authn, authz bool) {
 			}
 		}
 		c := m.checks(e.Handler, re, client, 0, map[*semantic.Function]bool{})
-		r.checks = handlerChecks{authn: c.unauthorized || c.forbiddenCredential, authz: c.forbiddenPrivilege}
+		r.checks = handlerChecks{authn: c.unauthorized || c.forbiddenCredential, authz: c.forbiddenPrivilege, via: c.via}
 	})
 	return r.checks.authn, r.checks.authz
 }
@@ -337,4 +352,30 @@ func classStatus(name string) int {
 		return 401
 	}
 	return 0
+}
+
+// AuthNames describes what authenticates an endpoint, outermost first: its
+// authenticating dependency chain, else "middleware:Name" for a middleware
+// that rejects requests without credentials, else "handler:function" for
+// a check in its handler (or a function the handler calls); nil when
+// nothing does.
+func (m *Model) AuthNames(e *Endpoint) []string {
+	if len(e.Auth) > 0 {
+		names := make([]string, len(e.Auth))
+		for i, d := range e.Auth {
+			names[i] = d.Name()
+		}
+		return names
+	}
+	if mw := m.authMiddleware(e); mw != "" {
+		return []string{"middleware:" + mw}
+	}
+	if authn, _ := m.EndpointChecks(e); authn {
+		via := e.Route.checks.via
+		if via == "" {
+			via = e.Handler.Node.Name.Name
+		}
+		return []string{"handler:" + via}
+	}
+	return nil
 }

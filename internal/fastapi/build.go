@@ -64,6 +64,7 @@ func Build(prog *semantic.Program, opts Options) *Model {
 	for _, u := range uses {
 		m.collectUses(u.mod, u.s, u.st, u.ctx)
 	}
+	m.markAuthMiddleware()
 	m.resolveEndpoints()
 	return m
 }

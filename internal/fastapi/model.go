@@ -89,6 +89,7 @@ type Middleware struct {
 	Class  string                 // qualified class name, or "" for a function middleware
 	Func   *semantic.Function     // for @app.middleware("http")
 	Kwargs map[string]syntax.Expr // options
+	Authn  bool                   // rejects requests without credentials (answers 401 or 403)
 	Module *semantic.Module
 	Node   syntax.Node
 }
@@ -123,7 +124,10 @@ type Route struct {
 }
 
 // handlerChecks is what a route's handler rejects by itself.
-type handlerChecks struct{ authn, authz bool }
+type handlerChecks struct {
+	authn, authz bool
+	via          string // the function that raises the 401
+}
 
 // Endpoint is a route as served: its full path from an app through every
 // include and mount, and everything that guards it.

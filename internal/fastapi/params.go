@@ -78,6 +78,24 @@ func (m *Model) paramIn(scope *semantic.Scope, a *syntax.Arg, def syntax.Expr, p
 			marker = call
 		}
 	}
+	if marker == nil {
+		// A project function that returns Depends(...): RoleACL(...) as
+		// Annotated metadata or as the default.
+		var markers []factoryMarker
+		for _, meta := range metas {
+			if call, ok := meta.(*syntax.Call); ok && markers == nil {
+				markers = m.dependsFactory(typScope, call)
+			}
+		}
+		if call, ok := def.(*syntax.Call); ok && markers == nil {
+			markers = m.dependsFactory(scope, call)
+		}
+		if markers != nil {
+			p.Kind = DependencyParam
+			p.Dep = m.factoryDependency(markers, typ, typScope, path, depth)
+			return p
+		}
+	}
 	if marker != nil {
 		name := fastapiName(m.Prog.Qualify(markerScope, marker.Func))
 		p.Kind = markerKinds[name]
@@ -297,6 +315,10 @@ func (m *Model) resolveCallable(d *Dependency, s *semantic.Scope, target syntax.
 	case *syntax.Call:
 		q := m.Prog.Qualify(s, t.Func)
 		d.Callable = q
+		if name, ok := m.libraryAuthFactory(s, t); ok {
+			d.Callable = libraryAuthName + name
+			return
+		}
 		if f := m.Prog.Func(q); f != nil {
 			// A factory: the dependency is what it returns.
 			if inner := m.returnedCallable(f); inner != nil {

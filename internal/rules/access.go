@@ -89,16 +89,9 @@ func objectParams(e *fastapi.Endpoint) []*fastapi.Param {
 }
 
 // authenticated reports an endpoint guarded by an authenticating
-// dependency or by a check in its handler.
+// dependency, an authenticating middleware or a check in its handler.
 func authenticated(p *Pass, e *fastapi.Endpoint) bool {
-	if e.Auth != nil {
-		return true
-	}
-	if e.Handler == nil {
-		return false
-	}
-	authn, _ := p.Model.EndpointChecks(e)
-	return authn
+	return len(p.Model.AuthNames(e)) > 0
 }
 
 // authExample names the authenticating dependency most used in an app,

@@ -1,0 +1,134 @@
+package fastapi
+
+import (
+	"github.com/fastapi-audit/fastapi-audit/internal/namere"
+	"github.com/fastapi-audit/fastapi-audit/internal/python/semantic"
+	"github.com/fastapi-audit/fastapi-audit/internal/python/syntax"
+)
+
+// middlewareMethods are the methods that run a class middleware on each
+// request: BaseHTTPMiddleware's dispatch, a pure ASGI middleware's
+// __call__.
+var middlewareMethods = []string{"dispatch", "__call__"}
+
+// responseClassRE names response constructors a middleware answers with.
+var responseClassRE = namere.MustCompile(`Response$`)
+
+// markAuthMiddleware records which middleware of every app reject
+// requests without credentials: their dispatch (or __call__, or the
+// @app.middleware function) answers 401 or 403 itself, raises it, or
+// calls a program function that does.
+func (m *Model) markAuthMiddleware() {
+	for _, r := range m.Routers {
+		for _, mw := range r.Middleware {
+			for _, f := range m.middlewareFuncs(mw) {
+				if m.rejectsRequests(f, 0, map[*semantic.Function]bool{}) {
+					mw.Authn = true
+					break
+				}
+			}
+		}
+	}
+}
+
+// middlewareFuncs returns the functions a middleware runs on each request.
+func (m *Model) middlewareFuncs(mw *Middleware) []*semantic.Function {
+	if mw.Func != nil {
+		return []*semantic.Function{mw.Func}
+	}
+	if mw.Class == "" || m.Prog.Class(mw.Class) == nil {
+		return nil
+	}
+	var out []*semantic.Function
+	for _, name := range middlewareMethods {
+		if f := m.Prog.Method(mw.Class, name); f != nil {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// rejectsRequests reports a function that answers 401 or 403: it raises an
+// authentication error, builds a response with that status
+// (JSONResponse(status_code=401)), or sends an ASGI response start with it
+// ({"type": "http.response.start", "status": 401}); or a program function
+// it calls does.
+func (m *Model) rejectsRequests(f *semantic.Function, depth int, seen map[*semantic.Function]bool) bool {
+	if f == nil || depth > 2 || seen[f] {
+		return false
+	}
+	seen[f] = true
+	c := m.checks(f, nil, nil, 2, map[*semantic.Function]bool{})
+	if c.unauthorized || c.forbiddenCredential {
+		return true
+	}
+	found := false
+	for _, st := range f.Node.Body {
+		syntax.Inspect(st, func(n syntax.Node) bool {
+			if found {
+				return false
+			}
+			switch n := n.(type) {
+			case *syntax.Call:
+				name := shortName(m.Prog.Qualify(f.Scope, n.Func))
+				if a, ok := n.Func.(*syntax.Attribute); ok && name == "" {
+					name = a.Attr.Name
+				}
+				if responseClassRE.MatchString(name) {
+					if code := arg(n, 1, "status_code"); code != nil && m.authStatus(f.Scope, code) {
+						found = true
+					}
+				}
+			case *syntax.Dict:
+				for i, k := range n.Keys {
+					if k == nil || i >= len(n.Values) {
+						continue
+					}
+					if key, ok := k.(*syntax.Constant); ok && key.Kind == syntax.ConstStr && key.Value == "status" && m.authStatus(f.Scope, n.Values[i]) {
+						found = true
+					}
+				}
+			}
+			return true
+		})
+		if found {
+			return true
+		}
+	}
+	for _, call := range f.Calls(m.Prog) {
+		if call.Func != nil && call.Func != f && m.rejectsRequests(call.Func, depth+1, seen) {
+			return true
+		}
+	}
+	return false
+}
+
+// authStatus reports a status code expression that is 401 or 403.
+func (m *Model) authStatus(s *semantic.Scope, e syntax.Expr) bool {
+	text := s.Module.File.Text(e)
+	return status401RE.MatchString(text) || status403RE.MatchString(text)
+}
+
+// authMiddleware names the first middleware that authenticates the
+// endpoint: one of its app's, or of the sub-application it is declared on.
+func (m *Model) authMiddleware(e *Endpoint) string {
+	for _, r := range []*Router{e.App, e.Route.Router} {
+		if r == nil {
+			continue
+		}
+		for _, mw := range r.Middleware {
+			if mw.Authn {
+				return mw.Name()
+			}
+		}
+	}
+	return ""
+}
+
+// Name is the middleware's class name, or its function's name.
+func (mw *Middleware) Name() string {
+	if mw.Func != nil {
+		return mw.Func.Node.Name.Name
+	}
+	return shortName(mw.Class)
+}
