@@ -173,6 +173,10 @@ func (m *Model) checks(f *semantic.Function, userParams *regexp.Regexp, clientPa
 		}
 	}
 	visit(f.Node.Body, under{})
+	if (c.unauthorized || c.forbiddenCredential) && m.passesWithoutCredential(f) {
+		// It lets requests without credentials through: optional.
+		c.unauthorized, c.forbiddenCredential, c.via = false, false, ""
+	}
 	for _, call := range f.Calls(m.Prog) {
 		if call.Func != nil && call.Func != f {
 			sub := m.checks(call.Func, nil, nil, depth+1, seen)
@@ -186,6 +190,80 @@ func (m *Model) checks(f *semantic.Function, userParams *regexp.Regexp, clientPa
 		}
 	}
 	return c
+}
+
+// passesWithoutCredential reports a function that, before it raises
+// anything, returns nothing when the credential is missing
+// (`if token is None: return`): the requests without one go through, so
+// the check it makes afterwards is on those that carry one.
+func (m *Model) passesWithoutCredential(f *semantic.Function) bool {
+	for _, st := range f.Node.Body {
+		n, ok := st.(*syntax.If)
+		if !ok {
+			if containsRaise(st) {
+				return false
+			}
+			continue
+		}
+		text := f.Module.File.Text(n.Test)
+		if credentialRE.MatchString(text) && !featureGateRE.MatchString(text) && absentTest(n.Test) && returnsNothing(n.Body) {
+			return true
+		}
+		if containsRaise(st) {
+			return false
+		}
+	}
+	return false
+}
+
+// absentTest reports a test for a missing value: `not x`, `x is None`,
+// `x == ""`.
+func absentTest(e syntax.Expr) bool {
+	switch t := e.(type) {
+	case *syntax.UnaryOp:
+		return t.Op == syntax.Not
+	case *syntax.Compare:
+		for i, op := range t.Ops {
+			if i < len(t.Comparators) && (op == syntax.Is || op == syntax.Eq) && (isNoneExpr(t.Comparators[i]) || isEmptyString(t.Comparators[i])) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func isEmptyString(e syntax.Expr) bool {
+	c, ok := e.(*syntax.Constant)
+	return ok && c.Kind == syntax.ConstStr && c.Value == ""
+}
+
+// returnsNothing reports a block that returns None without raising.
+func returnsNothing(body []syntax.Stmt) bool {
+	for _, st := range body {
+		if containsRaise(st) {
+			return false
+		}
+		if r, ok := st.(*syntax.Return); ok {
+			return r.Value == nil || isNoneExpr(r.Value)
+		}
+	}
+	return false
+}
+
+// containsRaise reports a statement with a raise in it (nested functions
+// aside).
+func containsRaise(st syntax.Stmt) bool {
+	found := false
+	syntax.Inspect(st, func(n syntax.Node) bool {
+		switch n.(type) {
+		case *syntax.FunctionDef, *syntax.ClassDef, *syntax.Lambda:
+			return false
+		case *syntax.Raise:
+			found = true
+		}
+		return !found
+	})
+	return found
 }
 
 // EndpointChecks reports whether an endpoint's handler rejects requests
@@ -214,6 +292,10 @@ func (m *Model) EndpointChecks(e *Endpoint) (authn, authz bool) {
 		}
 		c := m.checks(e.Handler, re, client, 0, map[*semantic.Function]bool{})
 		r.checks = handlerChecks{authn: c.unauthorized || c.forbiddenCredential, authz: c.forbiddenPrivilege, via: c.via}
+		if !r.checks.authn && m.rejectsRequests(e.Handler, 0, map[*semantic.Function]bool{}) {
+			// It answers 401 or 403 itself: return JSONResponse(status_code=401).
+			r.checks.authn, r.checks.via = true, e.Handler.Node.Name.Name
+		}
 	})
 	return r.checks.authn, r.checks.authz
 }
@@ -300,6 +382,25 @@ func (m *Model) securityScopesParam(f *semantic.Function) string {
 	return ""
 }
 
+// issuingSegmentRE is the last literal segment of the path of a route that
+// takes credentials to hand out others (login, token, OAuth callback,
+// sign-up, password reset): the 401 its handler raises on a wrong password
+// is the login failing, not a guard on the route.
+var issuingSegmentRE = namere.MustCompile(`(?i)^(login|log-in|signin|sign-in|sign_in|token|tokens|refresh|callback|register|signup|sign-up|sign_up|.*password.*|forgot.*|reset.*)$`)
+
+// issuesCredentials reports a path whose last literal segment names a
+// login, token, callback, sign-up or password-reset endpoint.
+func issuesCredentials(path string) bool {
+	segs := strings.Split(path, "/")
+	for i := len(segs) - 1; i >= 0; i-- {
+		if segs[i] == "" || strings.HasPrefix(segs[i], "{") {
+			continue
+		}
+		return issuingSegmentRE.MatchString(segs[i])
+	}
+	return false
+}
+
 // raisedStatus returns 401 or 403 when a raised exception is an
 // authentication or authorization error, else 0.
 func (m *Model) raisedStatus(s *semantic.Scope, exc syntax.Expr) int {
@@ -309,16 +410,28 @@ func (m *Model) raisedStatus(s *semantic.Scope, exc syntax.Expr) int {
 			// raise credentials_exception, bound earlier to HTTPException(401).
 			sym, _ := s.Lookup(e.ID)
 			if sym == nil || sym.Kind != semantic.VarSym || sym.Value() == nil {
+				if m.libraryException(m.Prog.Qualify(s, e)) {
+					return 0
+				}
 				return classStatus(e.ID)
 			}
 			exc = sym.Value()
 			continue
 		case *syntax.Call:
-			name := shortName(m.Prog.Qualify(s, e.Func))
+			q := m.Prog.Qualify(s, e.Func)
+			name := shortName(q)
 			if name == "" {
 				if a, ok := e.Func.(*syntax.Attribute); ok {
 					name = a.Attr.Name
 				}
+			}
+			if f := m.Prog.Func(q); f != nil {
+				// raise unauthorized(): a program function that builds
+				// the exception.
+				return m.returnedStatus(f)
+			}
+			if m.libraryException(q) && !strings.HasSuffix(name, "HTTPException") {
+				return 0
 			}
 			if name == "HTTPException" || name == "WebSocketException" || strings.HasSuffix(name, "HTTPException") {
 				code := arg(e, 0, "status_code")
@@ -341,6 +454,29 @@ func (m *Model) raisedStatus(s *semantic.Scope, exc syntax.Expr) int {
 		return 0
 	}
 	return 0
+}
+
+// returnedStatus is the status of the exception a helper function returns
+// (`def unauthorized(): return HTTPException(401)`), or 0.
+func (m *Model) returnedStatus(f *semantic.Function) int {
+	for _, st := range f.Node.Body {
+		if r, ok := st.(*syntax.Return); ok && r.Value != nil {
+			if _, isCall := r.Value.(*syntax.Call); isCall {
+				if code := m.raisedStatus(f.Scope, r.Value); code != 0 {
+					return code
+				}
+			}
+		}
+	}
+	return 0
+}
+
+// libraryException reports an exception class of another library than
+// FastAPI and Starlette (cryptography's InvalidToken, jwt's errors):
+// raised from a dependency or handler it gives a 500, not a 401, so its
+// name says nothing about authentication.
+func (m *Model) libraryException(q string) bool {
+	return strings.Contains(q, ".") && fastapiName(q) == "" && m.Prog.Class(q) == nil && m.Prog.Func(q) == nil
 }
 
 // classStatus guesses the status of a custom exception class by its name.
@@ -370,7 +506,7 @@ func (m *Model) AuthNames(e *Endpoint) []string {
 	if mw := m.authMiddleware(e); mw != "" {
 		return []string{"middleware:" + mw}
 	}
-	if authn, _ := m.EndpointChecks(e); authn {
+	if authn, _ := m.EndpointChecks(e); authn && !issuesCredentials(e.FullPath) {
 		via := e.Route.checks.via
 		if via == "" {
 			via = e.Handler.Node.Name.Name

@@ -50,7 +50,7 @@ func (m *Model) middlewareFuncs(mw *Middleware) []*semantic.Function {
 
 // rejectsRequests reports a function that answers 401 or 403: it raises an
 // authentication error, builds a response with that status
-// (JSONResponse(status_code=401)), or sends an ASGI response start with it
+// (JSONResponse(status_code=401), or any call given status_code=401), or sends an ASGI response start with it
 // ({"type": "http.response.start", "status": 401}); or a program function
 // it calls does.
 func (m *Model) rejectsRequests(f *semantic.Function, depth int, seen map[*semantic.Function]bool) bool {
@@ -74,10 +74,12 @@ func (m *Model) rejectsRequests(f *semantic.Function, depth int, seen map[*seman
 				if a, ok := n.Func.(*syntax.Attribute); ok && name == "" {
 					name = a.Attr.Name
 				}
-				if responseClassRE.MatchString(name) {
-					if code := arg(n, 1, "status_code"); code != nil && m.authStatus(f.Scope, code) {
-						found = true
-					}
+				code := keyword(n, "status_code")
+				if code == nil && responseClassRE.MatchString(name) {
+					code = arg(n, 1, "status_code")
+				}
+				if code != nil && m.authStatus(f.Scope, code) {
+					found = true
 				}
 			case *syntax.Dict:
 				for i, k := range n.Keys {
