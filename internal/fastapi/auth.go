@@ -81,6 +81,9 @@ var (
 	// permissionClassRE names dependency classes that exist to authorize.
 	permissionClassRE = namere.MustCompile(`(?i)permission|rolechecker|rolerequired|requirerole|scopechecker|authoriz`)
 	status403RE       = namere.MustCompile(`403|FORBIDDEN`)
+	// redirectRE and loginLocationRE find HTTPException(307, headers={"Location": login_url}).
+	redirectRE      = namere.MustCompile(`\b30[1237]\b|TEMPORARY_REDIRECT|SEE_OTHER|_FOUND\b|PERMANENT_REDIRECT`)
+	loginLocationRE = namere.MustCompile(`(?i)log_?in|sign_?in|sign-in|authori[sz]e`)
 	// featureGateRE and credentialRE tell a condition on configuration
 	// (`if not settings.SAML_ENABLED`) from one on a credential
 	// (`if key != settings.API_KEY`).
@@ -104,7 +107,7 @@ func (m *Model) checks(f *semantic.Function, userParams *regexp.Regexp, clientPa
 	// under is what the conditions around a statement say: computed once
 	// per condition as the walk enters it, so that a raise under N nested
 	// conditions costs nothing more than one under one.
-	type under struct{ priv, scoped, gate bool }
+	type under struct{ priv, scoped, gate, cred bool }
 	enter := func(u under, cond syntax.Expr) under {
 		text := f.Module.File.Text(cond)
 		u.scoped = u.scoped || scopesParam != "" && strings.Contains(text, scopesParam)
@@ -115,6 +118,7 @@ func (m *Model) checks(f *semantic.Function, userParams *regexp.Regexp, clientPa
 		// A condition on configuration alone (a feature or an auth type
 		// switched off) gates the route; its 403 checks no credential.
 		u.gate = u.gate || featureGateRE.MatchString(text) && !credentialRE.MatchString(text)
+		u.cred = u.cred || credentialRE.MatchString(text)
 		return u
 	}
 	var visit func(stmts []syntax.Stmt, conds under)
@@ -124,6 +128,11 @@ func (m *Model) checks(f *semantic.Function, userParams *regexp.Regexp, clientPa
 			case *syntax.Raise:
 				code := m.raisedStatus(f.Scope, n.Exc)
 				priv, scoped := conds.priv, conds.scoped
+				if code == redirectStatus && conds.cred {
+					// A page's way to say 401: redirect to the login
+					// page when the session is missing.
+					code = 401
+				}
 				if scoped {
 					// Comparing SecurityScopes with the token: an
 					// authorization that depends on the scopes requested.
@@ -216,6 +225,28 @@ func (m *Model) passesWithoutCredential(f *semantic.Function) bool {
 	return false
 }
 
+// redirectsToLogin reports a page handler that first sends the visitor
+// without a session to the login page:
+// `if get_user(request) is None: return redirect_to_login(request)`.
+func redirectsToLogin(f *semantic.Function) bool {
+	for _, st := range f.Node.Body {
+		n, ok := st.(*syntax.If)
+		if !ok {
+			continue
+		}
+		text := f.Module.File.Text(n.Test)
+		if !credentialRE.MatchString(text) || !absentTest(n.Test) {
+			continue
+		}
+		for _, b := range n.Body {
+			if r, ok := b.(*syntax.Return); ok && r.Value != nil && loginLocationRE.MatchString(f.Module.File.Text(r.Value)) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // absentTest reports a test for a missing value: `not x`, `x is None`,
 // `x == ""`.
 func absentTest(e syntax.Expr) bool {
@@ -292,6 +323,9 @@ func (m *Model) EndpointChecks(e *Endpoint) (authn, authz bool) {
 		}
 		c := m.checks(e.Handler, re, client, 0, map[*semantic.Function]bool{})
 		r.checks = handlerChecks{authn: c.unauthorized || c.forbiddenCredential, authz: c.forbiddenPrivilege, via: c.via}
+		if !r.checks.authn && redirectsToLogin(e.Handler) {
+			r.checks.authn, r.checks.via = true, e.Handler.Node.Name.Name
+		}
 		if !r.checks.authn && m.rejectsRequests(e.Handler, 0, map[*semantic.Function]bool{}) {
 			// It answers 401 or 403 itself: return JSONResponse(status_code=401).
 			r.checks.authn, r.checks.via = true, e.Handler.Node.Name.Name
@@ -401,6 +435,10 @@ func issuesCredentials(path string) bool {
 	return false
 }
 
+// redirectStatus is what raisedStatus returns for a redirect raised as an
+// HTTPException to somewhere that is not obviously the login page.
+const redirectStatus = 302
+
 // raisedStatus returns 401 or 403 when a raised exception is an
 // authentication or authorization error, else 0.
 func (m *Model) raisedStatus(s *semantic.Scope, exc syntax.Expr) int {
@@ -444,6 +482,11 @@ func (m *Model) raisedStatus(s *semantic.Scope, exc syntax.Expr) int {
 					return 401
 				case status403RE.MatchString(text):
 					return 403
+				case redirectRE.MatchString(text):
+					if h := keyword(e, "headers"); h != nil && loginLocationRE.MatchString(s.Module.File.Text(h)) {
+						return 401 // a redirect to the login page
+					}
+					return redirectStatus
 				}
 				return 0
 			}

@@ -379,7 +379,8 @@ func (m *Model) returnedCallable(f *semantic.Function) *semantic.Function {
 // dependencyList reads dependencies=[Depends(a), Security(b, scopes=[...])].
 func (m *Model) dependencyList(mod *semantic.Module, s *semantic.Scope, e syntax.Expr) []*Dependency {
 	var out []*Dependency
-	for _, el := range elements(e) {
+	items := m.dependencyElements(s, e)
+	for _, el := range items {
 		call, ok := el.(*syntax.Call)
 		if !ok {
 			continue
@@ -390,7 +391,7 @@ func (m *Model) dependencyList(mod *semantic.Module, s *semantic.Scope, e syntax
 		}
 		out = append(out, m.dependency(s, call, name == "Security", nil, s, nil, 0))
 	}
-	if out == nil && elements(e) == nil && e != nil {
+	if out == nil && items == nil && e != nil {
 		m.diag(mod, e, "dependencies %s are not a literal list; they were not resolved", exprText(mod, e))
 	}
 	return out
