@@ -215,7 +215,7 @@ func (m *Model) passesWithoutCredential(f *semantic.Function) bool {
 			continue
 		}
 		text := f.Module.File.Text(n.Test)
-		if credentialRE.MatchString(text) && !featureGateRE.MatchString(text) && absentTest(n.Test) && returnsNothing(n.Body) {
+		if credentialRE.MatchString(text) && !featureGateRE.MatchString(text) && absentTest(n.Test) && readsOwnLocal(f, n.Test) && returnsNothing(n.Body) {
 			return true
 		}
 		if containsRaise(st) {
@@ -245,6 +245,26 @@ func redirectsToLogin(f *semantic.Function) bool {
 		}
 	}
 	return false
+}
+
+// readsOwnLocal reports a condition on a parameter or local variable of f
+// itself (not on self's configuration, `if self.token is None`).
+func readsOwnLocal(f *semantic.Function, cond syntax.Expr) bool {
+	found := false
+	syntax.Inspect(cond, func(n syntax.Node) bool {
+		switch n := n.(type) {
+		case *syntax.Attribute:
+			if v, ok := n.Value.(*syntax.Name); ok && (v.ID == "self" || v.ID == "cls") {
+				return false
+			}
+		case *syntax.Name:
+			if _, sc := f.Scope.Lookup(n.ID); sc == f.Scope && n.ID != "self" && n.ID != "cls" {
+				found = true
+			}
+		}
+		return !found
+	})
+	return found
 }
 
 // absentTest reports a test for a missing value: `not x`, `x is None`,

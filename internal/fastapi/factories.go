@@ -1,6 +1,8 @@
 package fastapi
 
 import (
+	"strings"
+
 	"github.com/fastapi-audit/fastapi-audit/internal/python/semantic"
 	"github.com/fastapi-audit/fastapi-audit/internal/python/syntax"
 )
@@ -128,4 +130,51 @@ func (m *Model) receiverClass(s *semantic.Scope, e syntax.Expr) string {
 		return m.Prog.Qualify(sc, sub.Value)
 	}
 	return ""
+}
+
+// resolveParamCallable resolves Depends(authenticator) where authenticator
+// is a parameter of the function around the route (a router factory
+// handed the app's authenticator): the argument its callers pass, the
+// first that resolves to a function, a class or a security scheme.
+func (m *Model) resolveParamCallable(d *Dependency, sym *semantic.Symbol, sc *semantic.Scope, depth int) {
+	def, ok := sc.Node.(*syntax.FunctionDef)
+	if !ok || sym.Arg == nil {
+		return
+	}
+	f := m.funcByNode[def]
+	if f == nil {
+		return
+	}
+	positional := append(append([]*syntax.Arg(nil), def.Args.PosOnlyArgs...), def.Args.Args...)
+	index := -1
+	for i, a := range positional {
+		if a == sym.Arg {
+			index = i
+		}
+	}
+	if f.Class != nil && !def.IsStaticMethod() {
+		index-- // self is bound by the call
+	}
+	for _, caller := range m.Prog.Callers(f) {
+		for _, c := range caller.Calls(m.Prog) {
+			if c.Func != f {
+				continue
+			}
+			var a syntax.Expr
+			if index >= 0 {
+				a = arg(c.Node, index, sym.Name)
+			} else {
+				a = keyword(c.Node, sym.Name)
+			}
+			if a == nil {
+				continue
+			}
+			try := &Dependency{}
+			m.resolveCallable(try, caller.Scope, a, depth+1)
+			if try.Func != nil || try.Scheme != nil || strings.HasPrefix(try.Callable, libraryAuthName) {
+				d.Func, d.Class, d.Scheme, d.Callable = try.Func, try.Class, try.Scheme, try.Callable
+				return
+			}
+		}
+	}
 }

@@ -354,6 +354,10 @@ func (m *Model) resolveCallable(d *Dependency, s *semantic.Scope, target syntax.
 		if v := sym.Value(); v != nil && sc != nil {
 			m.resolveCallable(d, sc, v, depth+1)
 		}
+	case semantic.ParamSym:
+		if sc != nil {
+			m.resolveParamCallable(d, sym, sc, depth)
+		}
 	}
 }
 
