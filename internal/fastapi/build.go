@@ -46,7 +46,7 @@ func Build(prog *semantic.Program, opts Options) *Model {
 	for _, mod := range prog.Modules {
 		m.walk(mod, mod.Scope, mod.File.Body, nil, func(mod *semantic.Module, s *semantic.Scope, st syntax.Stmt, ctx *stmtCtx) {
 			m.collectObjects(mod, s, st, ctx)
-			if mayUseRouter(st) {
+			if mayUseRouter(st) || wrapperCall(st) != nil {
 				uses = append(uses, use{mod, s, st, ctx})
 			}
 		})
@@ -368,6 +368,7 @@ func (m *Model) returnedRouter(f *semantic.Function, depth int, cut *bool) *Rout
 // collectUses finds routes, includes, mounts, middleware and exception
 // handlers.
 func (m *Model) collectUses(mod *semantic.Module, s *semantic.Scope, st syntax.Stmt, ctx *stmtCtx) {
+	m.collectWrapper(mod, s, st)
 	switch n := st.(type) {
 	case *syntax.FunctionDef:
 		for _, d := range n.Decorators {
@@ -501,7 +502,7 @@ func (m *Model) method(mod *semantic.Module, s *semantic.Scope, r *Router, name 
 
 // middlewareList reads FastAPI(middleware=[Middleware(Cls, **options), ...]).
 func (m *Model) middlewareList(r *Router, mod *semantic.Module, s *semantic.Scope, e syntax.Expr) {
-	for _, el := range elements(e) {
+	for _, el := range m.listItems(s, e) {
 		call, ok := el.(*syntax.Call)
 		if !ok {
 			continue

@@ -155,26 +155,25 @@ func (m *Model) resolveParamCallable(d *Dependency, sym *semantic.Symbol, sc *se
 	if f.Class != nil && !def.IsStaticMethod() {
 		index-- // self is bound by the call
 	}
-	for _, caller := range m.Prog.Callers(f) {
-		for _, c := range caller.Calls(m.Prog) {
-			if c.Func != f {
-				continue
-			}
-			var a syntax.Expr
-			if index >= 0 {
-				a = arg(c.Node, index, sym.Name)
-			} else {
-				a = keyword(c.Node, sym.Name)
-			}
-			if a == nil {
-				continue
-			}
-			try := &Dependency{}
-			m.resolveCallable(try, caller.Scope, a, depth+1)
-			if try.Func != nil || try.Scheme != nil || strings.HasPrefix(try.Callable, libraryAuthName) {
-				d.Func, d.Class, d.Scheme, d.Callable = try.Func, try.Class, try.Scheme, try.Callable
-				return
-			}
+	// Every call site, module-level ones included, by the function's name.
+	for _, c := range m.Prog.Index().CallsNamed(def.Name.Name) {
+		if c.Target != f {
+			continue
+		}
+		var a syntax.Expr
+		if index >= 0 {
+			a = arg(c.Call, index, sym.Name)
+		} else {
+			a = keyword(c.Call, sym.Name)
+		}
+		if a == nil {
+			continue
+		}
+		try := &Dependency{}
+		m.resolveCallable(try, c.Scope, a, depth+1)
+		if try.Func != nil || try.Scheme != nil || strings.HasPrefix(try.Callable, libraryAuthName) {
+			d.Func, d.Class, d.Scheme, d.Callable = try.Func, try.Class, try.Scheme, try.Callable
+			return
 		}
 	}
 }

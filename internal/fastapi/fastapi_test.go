@@ -198,3 +198,37 @@ def y():
 	endpoint(t, m, "GET", "/r/x")
 	endpoint(t, m, "GET", "/y")
 }
+
+// TestAuthMechanisms checks the auth column for middleware that rejects
+// requests, handler checks, and middleware built around an app or listed
+// in a variable.
+func TestAuthMechanisms(t *testing.T) {
+	m := loadModel(t, filepath.Join("testdata", "authshapes"))
+	got := map[string]string{}
+	for _, e := range m.Endpoints {
+		got[e.App.Name+" "+e.Methods[0]+" "+e.FullPath] = strings.Join(m.AuthNames(e), " > ")
+	}
+	want := map[string]string{
+		"apps.guarded DELETE /things/{thing_id}": "middleware:TokenMiddleware",
+		"apps.logged DELETE /things/{thing_id}":  "",
+		"apps.logged POST /hooks/{hook_id}":      "handler:check_signature",
+		"apps.logged POST /login":                "", // the login failing is no guard
+		"apps.wrapped DELETE /items/{item_id}":   "middleware:KeyGate",
+	}
+	for k, w := range want {
+		if g, ok := got[k]; !ok || g != w {
+			t.Errorf("%s: auth %q, want %q (found: %v)", k, g, w, ok)
+		}
+	}
+	var classes []string
+	for _, r := range m.Routers {
+		if r.Name == "apps.wrapped" {
+			for _, mw := range r.Middleware {
+				classes = append(classes, shortName(mw.Class))
+			}
+		}
+	}
+	if strings.Join(classes, ",") != "CORSMiddleware,KeyGate" {
+		t.Errorf("wrapped app middleware %v, want CORSMiddleware (from a list variable) and KeyGate (built around it)", classes)
+	}
+}

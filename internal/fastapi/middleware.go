@@ -134,3 +134,100 @@ func (mw *Middleware) Name() string {
 	}
 	return shortName(mw.Class)
 }
+
+// wrapperCall returns the call of a statement that may construct a
+// middleware around an app (`app = CORSMiddleware(app, ...)`,
+// `return SessionMiddleware(app, ...)`, `uvicorn.run(GZipMiddleware(app))`):
+// a call of a CapWords name whose first argument is a name. Whether the
+// class is middleware and the argument an app is decided later.
+func wrapperCall(st syntax.Stmt) *syntax.Call {
+	var v syntax.Expr
+	switch n := st.(type) {
+	case *syntax.Assign:
+		v = n.Value
+	case *syntax.AnnAssign:
+		v = n.Value
+	case *syntax.Return:
+		v = n.Value
+	case *syntax.ExprStmt:
+		v = n.Value
+		if c, ok := v.(*syntax.Call); ok && len(c.Args) > 0 {
+			if inner := wrapperOf(c.Args[0]); inner != nil {
+				return inner // uvicorn.run(Middleware(app))
+			}
+		}
+	}
+	return wrapperOf(v)
+}
+
+func wrapperOf(v syntax.Expr) *syntax.Call {
+	c, ok := v.(*syntax.Call)
+	if !ok || len(c.Args) == 0 {
+		return nil
+	}
+	switch c.Args[0].(type) {
+	case *syntax.Name, *syntax.Attribute:
+	default:
+		return nil
+	}
+	var name string
+	switch f := c.Func.(type) {
+	case *syntax.Name:
+		name = f.ID
+	case *syntax.Attribute:
+		name = f.Attr.Name
+	}
+	if name == "" || name[0] < 'A' || name[0] > 'Z' {
+		return nil
+	}
+	return c
+}
+
+// middlewareBases are the classes a middleware class derives from.
+var middlewareBases = []string{"starlette.middleware.base.BaseHTTPMiddleware", "fastapi.middleware.base.BaseHTTPMiddleware"}
+
+// isMiddlewareClass reports a middleware class: named like one
+// (CORSMiddleware, ProxyHeadersMiddleware), deriving from
+// BaseHTTPMiddleware, or a program class whose __call__ takes an ASGI
+// scope, receive and send.
+func (m *Model) isMiddlewareClass(q string) bool {
+	if q == "" {
+		return false
+	}
+	if len(q) > len("Middleware") && q[len(q)-len("Middleware"):] == "Middleware" {
+		return true
+	}
+	if m.Prog.IsSubclass(q, middlewareBases...) {
+		return true
+	}
+	if call := m.Prog.Method(q, "__call__"); call != nil {
+		args := call.Node.Args.Args
+		return len(args) == 4 && args[1].Name.Name == "scope"
+	}
+	return false
+}
+
+// collectWrapper records a middleware constructed directly around an app
+// as one added to it, with its keyword options.
+func (m *Model) collectWrapper(mod *semantic.Module, s *semantic.Scope, st syntax.Stmt) {
+	call := wrapperCall(st)
+	if call == nil {
+		return
+	}
+	class := m.Prog.Qualify(s, call.Func)
+	if !m.isMiddlewareClass(class) {
+		return
+	}
+	cut := false
+	r := m.routerOfDepth(s, call.Args[0], 0, &cut)
+	if r == nil || !r.IsApp {
+		return
+	}
+	mw := &Middleware{Class: class, Module: mod, Node: call, Kwargs: map[string]syntax.Expr{}}
+	for _, kw := range call.Keywords {
+		if kw.Arg != nil {
+			mw.Kwargs[kw.Arg.Name] = kw.Value
+		}
+	}
+	r.Middleware = append(r.Middleware, mw)
+}

@@ -383,7 +383,7 @@ func (m *Model) returnedCallable(f *semantic.Function) *semantic.Function {
 // dependencyList reads dependencies=[Depends(a), Security(b, scopes=[...])].
 func (m *Model) dependencyList(mod *semantic.Module, s *semantic.Scope, e syntax.Expr) []*Dependency {
 	var out []*Dependency
-	items := m.dependencyElements(s, e)
+	items := m.listItems(s, e)
 	for _, el := range items {
 		call, ok := el.(*syntax.Call)
 		if !ok {

@@ -5,16 +5,16 @@ import (
 	"github.com/fastapi-audit/fastapi-audit/internal/python/syntax"
 )
 
-// dependencyElements returns the items of a dependencies= value: a list
-// or tuple display; both branches of `[...] if flag else []`; or a
-// variable bound to a list in the same function, with what is appended
-// to it later (`deps.append(Depends(is_authenticated))`, `deps += [...]`,
+// listItems returns the items of a list argument (dependencies=,
+// middleware=): a list or tuple display; both branches of
+// `[...] if flag else []`; or a variable bound to a list in the same
+// function, with what is appended to it later (`deps.append(Depends(is_authenticated))`, `deps += [...]`,
 // conditionally or not: the route is authenticated where the condition
 // holds, and the inventory lists that configuration).
-func (m *Model) dependencyElements(s *semantic.Scope, e syntax.Expr) []syntax.Expr {
+func (m *Model) listItems(s *semantic.Scope, e syntax.Expr) []syntax.Expr {
 	switch v := e.(type) {
 	case *syntax.IfExp:
-		return append(append([]syntax.Expr(nil), m.dependencyElements(s, v.Body)...), m.dependencyElements(s, v.Orelse)...)
+		return append(append([]syntax.Expr(nil), m.listItems(s, v.Body)...), m.listItems(s, v.Orelse)...)
 	case *syntax.Name:
 		sym, sc := s.Lookup(v.ID)
 		if sym == nil || sym.Kind != semantic.VarSym || sc != s {

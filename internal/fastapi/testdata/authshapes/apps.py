@@ -1,0 +1,51 @@
+from fastapi import FastAPI, Header, HTTPException
+from fastapi.middleware import Middleware
+from fastapi.middleware.cors import CORSMiddleware
+
+from gate import AccessLogMiddleware, KeyGate, TokenMiddleware
+
+guarded = FastAPI()
+guarded.add_middleware(TokenMiddleware)
+
+
+@guarded.delete("/things/{thing_id}")
+def delete_thing(thing_id: int):
+    return {}
+
+
+logged = FastAPI(middleware=[Middleware(AccessLogMiddleware)])
+
+
+@logged.delete("/things/{thing_id}")
+def delete_logged(thing_id: int):
+    return {}
+
+
+def check_signature(signature: str) -> None:
+    if signature != "expected":
+        raise HTTPException(status_code=403, detail="bad signature")
+
+
+@logged.post("/hooks/{hook_id}")
+def hook(hook_id: int, x_signature: str = Header("")):
+    check_signature(x_signature)
+    return {}
+
+
+@logged.post("/login")
+def login(username: str, password: str):
+    if password != "secret":
+        raise HTTPException(status_code=401, detail="wrong password")
+    return {}
+
+
+stack = [Middleware(CORSMiddleware, allow_origins=["*"])]
+wrapped = FastAPI(middleware=stack)
+
+
+@wrapped.delete("/items/{item_id}")
+def delete_item(item_id: int):
+    return {}
+
+
+wrapped = KeyGate(wrapped)
