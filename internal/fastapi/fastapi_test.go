@@ -232,3 +232,34 @@ func TestAuthMechanisms(t *testing.T) {
 		t.Errorf("wrapped app middleware %v, want CORSMiddleware (from a list variable) and KeyGate (built around it)", classes)
 	}
 }
+
+// TestAuthFactories checks dependency factories (a call that returns
+// Depends), library factories, optional authentication, redirects to the
+// login page, feature gates and Depends(parameter) of router factories.
+func TestAuthFactories(t *testing.T) {
+	m := loadModel(t, filepath.Join("..", "rules", "testdata", "fa301_factories"))
+	got := map[string]string{}
+	for _, e := range m.Endpoints {
+		got[e.Methods[0]+" "+e.FullPath] = strings.Join(m.AuthNames(e), " > ")
+	}
+	want := map[string]string{
+		"DELETE /workspaces/{workspace_id}": "workspace_caller > verify_caller", // Annotated alias of a factory call
+		"DELETE /orgs/{org_id}":             "workspace_caller > verify_caller", // inline Annotated factory call
+		"PUT /keys/{key_id}":                "workspace_caller > verify_caller", // factory call as the default
+		"DELETE /tags/{tag_id}":             "",                                 // a factory that checks nothing
+		"DELETE /me/{item_id}":              "current_user",                     // fastapi-users current_user(active=True)
+		"DELETE /maybe/{item_id}":           "",                                 // current_user(optional=True)
+		"DELETE /optional/{item_id}":        "",                                 // returns None without a credential
+		"POST /pages/{page_id}":             "session_or_login",                 // 307 to the login page
+		"POST /notes":                       "signed_in",                        // raise unauthorized()
+		"POST /decoded":                     "",                                 // a library error is a 500
+		"POST /saml/setup":                  "",                                 // a feature gate
+		"DELETE /files/{file_id}":           "signed_in",                        // Depends(parameter) of a router factory
+		"DELETE /api/records/{record_id}":   "signed_in",                        // dependencies list appended to
+	}
+	for k, w := range want {
+		if g, ok := got[k]; !ok || g != w {
+			t.Errorf("%s: auth %q, want %q (found: %v)", k, g, w, ok)
+		}
+	}
+}
