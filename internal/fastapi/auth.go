@@ -88,7 +88,7 @@ var (
 	// (`if not settings.SAML_ENABLED`) from one on a credential
 	// (`if key != settings.API_KEY`).
 	featureGateRE = namere.MustCompile(`(?i)\bconfig|settings?\b|setting\.|feature|enabled|entitle|license`)
-	credentialRE  = namere.MustCompile(`(?i)token|api_?key|\bkey\b|secret|password|passwd|cred|signature|bearer|cookie|session|claims|\buser\b|current_user|authorization|digest|hmac`)
+	credentialRE  = namere.MustCompile(`(?i)token|api[-_]?key|\bkey\b|secret|password|passwd|cred|signature|bearer|cookie|session|claims|\buser\b|current_user|authorization|digest|hmac`)
 )
 
 // checks looks at what a function raises and under which conditions,

@@ -209,11 +209,12 @@ func TestAuthMechanisms(t *testing.T) {
 		got[e.App.Name+" "+e.Methods[0]+" "+e.FullPath] = strings.Join(m.AuthNames(e), " > ")
 	}
 	want := map[string]string{
-		"apps.guarded DELETE /things/{thing_id}": "middleware:TokenMiddleware",
-		"apps.logged DELETE /things/{thing_id}":  "",
-		"apps.logged POST /hooks/{hook_id}":      "handler:check_signature",
-		"apps.logged POST /login":                "", // the login failing is no guard
-		"apps.wrapped DELETE /items/{item_id}":   "middleware:KeyGate",
+		"apps.guarded DELETE /things/{thing_id}":   "middleware:TokenMiddleware",
+		"apps.logged DELETE /things/{thing_id}":    "",
+		"apps.logged POST /hooks/{hook_id}":        "handler:check_signature",
+		"apps.logged POST /login":                  "", // the login failing is no guard
+		"apps.wrapped DELETE /items/{item_id}":     "middleware:KeyGate",
+		"apps.checked DELETE /records/{record_id}": "", // an Origin check, not a credential
 	}
 	for k, w := range want {
 		if g, ok := got[k]; !ok || g != w {

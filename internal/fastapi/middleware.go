@@ -49,8 +49,9 @@ func (m *Model) middlewareFuncs(mw *Middleware) []*semantic.Function {
 }
 
 // rejectsRequests reports a function that answers 401 or 403: it raises an
-// authentication error, builds a response with that status
-// (JSONResponse(status_code=401), or any call given status_code=401), or sends an ASGI response start with it
+// authentication error, or, when a credential is missing or wrong, builds
+// a response with that status (JSONResponse(status_code=401), or any call
+// given status_code=401), or sends an ASGI response start with it
 // ({"type": "http.response.start", "status": 401}); or a program function
 // it calls does.
 func (m *Model) rejectsRequests(f *semantic.Function, depth int, seen map[*semantic.Function]bool) bool {
@@ -62,13 +63,44 @@ func (m *Model) rejectsRequests(f *semantic.Function, depth int, seen map[*seman
 	if c.unauthorized || c.forbiddenCredential {
 		return true
 	}
+	// A response with the status, under a condition on a credential
+	// (`if not request.headers.get("x-token")`): a check on something
+	// else (an Origin header, a rate) is no authentication.
 	found := false
 	for _, st := range f.Node.Body {
 		syntax.Inspect(st, func(n syntax.Node) bool {
-			if found {
-				return false
-			}
 			switch n := n.(type) {
+			case *syntax.FunctionDef, *syntax.ClassDef, *syntax.Lambda:
+				return false
+			case *syntax.If:
+				if !found && credentialRE.MatchString(f.Module.File.Text(n.Test)) {
+					found = m.answersAuthStatus(f, n.Body) || m.answersAuthStatus(f, n.Orelse)
+				}
+			}
+			return !found
+		})
+		if found {
+			return true
+		}
+	}
+	for _, call := range f.Calls(m.Prog) {
+		if call.Func != nil && call.Func != f && m.rejectsRequests(call.Func, depth+1, seen) {
+			return true
+		}
+	}
+	return false
+}
+
+// answersAuthStatus reports statements that build a 401 or 403 response:
+// a call given status_code=401 (or a response class given it second), or
+// an ASGI message {"status": 401}.
+func (m *Model) answersAuthStatus(f *semantic.Function, body []syntax.Stmt) bool {
+	found := false
+	for _, st := range body {
+		syntax.Inspect(st, func(n syntax.Node) bool {
+			switch n := n.(type) {
+			case *syntax.FunctionDef, *syntax.ClassDef, *syntax.Lambda:
+				return false
 			case *syntax.Call:
 				name := shortName(m.Prog.Qualify(f.Scope, n.Func))
 				if a, ok := n.Func.(*syntax.Attribute); ok && name == "" {
@@ -91,14 +123,9 @@ func (m *Model) rejectsRequests(f *semantic.Function, depth int, seen map[*seman
 					}
 				}
 			}
-			return true
+			return !found
 		})
 		if found {
-			return true
-		}
-	}
-	for _, call := range f.Calls(m.Prog) {
-		if call.Func != nil && call.Func != f && m.rejectsRequests(call.Func, depth+1, seen) {
 			return true
 		}
 	}

@@ -2,7 +2,7 @@ from fastapi import FastAPI, Header, HTTPException
 from fastapi.middleware import Middleware
 from fastapi.middleware.cors import CORSMiddleware
 
-from gate import AccessLogMiddleware, KeyGate, TokenMiddleware
+from gate import AccessLogMiddleware, KeyGate, OriginCheckMiddleware, TokenMiddleware
 
 guarded = FastAPI()
 guarded.add_middleware(TokenMiddleware)
@@ -49,3 +49,12 @@ def delete_item(item_id: int):
 
 
 wrapped = KeyGate(wrapped)
+
+
+checked = FastAPI()
+checked.add_middleware(OriginCheckMiddleware)
+
+
+@checked.delete("/records/{record_id}")
+def delete_record(record_id: int):
+    return {}

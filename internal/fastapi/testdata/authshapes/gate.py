@@ -35,3 +35,13 @@ class KeyGate:
             await send({"type": "http.response.body", "body": b""})
             return
         await self.app(scope, receive, send)
+
+
+class OriginCheckMiddleware(BaseHTTPMiddleware):
+    """Answers 401 to an untrusted Origin; requests without one pass: no authentication."""
+
+    async def dispatch(self, request: Request, call_next):
+        origin = request.headers.get("origin")
+        if origin and origin not in ("https://app.example.com",):
+            return JSONResponse({"detail": "untrusted origin"}, status_code=401)
+        return await call_next(request)
