@@ -75,7 +75,7 @@ type bodyChecks struct {
 
 var (
 	privilegeRE = namere.MustCompile(`(?i)admin|superuser|is_staff|\brole|roles|permission|scope|owner|privilege|\bgroups?\b|tenant|is_manager|can_`)
-	authErrorRE = namere.MustCompile(`(?i)unauthori[sz]ed|notauthenticated|authenticationerror|invalidtoken|credential|invalidauth|tokenerror`)
+	authErrorRE = namere.MustCompile(`(?i)unauthori[sz]ed|notauthenticated|authenticationerror|autherror|invalidtoken|credential|invalidauth|tokenerror`)
 	forbiddenRE = namere.MustCompile(`(?i)forbidden|permissiondenied|accessdenied|notallowed`)
 	status401RE = namere.MustCompile(`401|UNAUTHORIZED`)
 	// permissionClassRE names dependency classes that exist to authorize.
@@ -187,6 +187,14 @@ func (m *Model) checks(f *semantic.Function, userParams *regexp.Regexp, clientPa
 		c.unauthorized, c.forbiddenCredential, c.via = false, false, ""
 	}
 	for _, call := range f.Calls(m.Prog) {
+		if call.Func == nil && depth > 0 && c.via == "" {
+			// A checker the program cannot resolve (a method of an
+			// abstract provider) named for what it does:
+			// provider.authenticate_or_raise(headers).
+			if name := calledName(call.Node); checkerCallRE.MatchString(name) {
+				c.unauthorized, c.via = true, name
+			}
+		}
 		if call.Func != nil && call.Func != f {
 			sub := m.checks(call.Func, nil, nil, depth+1, seen)
 			if c.via == "" && (sub.unauthorized || sub.forbiddenCredential) {
@@ -198,7 +206,40 @@ func (m *Model) checks(f *semantic.Function, userParams *regexp.Regexp, clientPa
 			c.scopeCheck = c.scopeCheck || sub.scopeCheck
 		}
 	}
+	// Functions defined in the body run from it (handed to a thread pool,
+	// called later): their checks are its checks.
+	for _, st := range f.Node.Body {
+		def, ok := st.(*syntax.FunctionDef)
+		if !ok {
+			continue
+		}
+		if inner := m.funcByNode[def]; inner != nil {
+			sub := m.checks(inner, userParams, clientParams, depth+1, seen)
+			if c.via == "" && (sub.unauthorized || sub.forbiddenCredential) {
+				c.via = sub.via
+			}
+			c.unauthorized = c.unauthorized || sub.unauthorized
+			c.forbiddenCredential = c.forbiddenCredential || sub.forbiddenCredential
+			c.forbiddenPrivilege = c.forbiddenPrivilege || sub.forbiddenPrivilege
+			c.scopeCheck = c.scopeCheck || sub.scopeCheck
+		}
+	}
 	return c
+}
+
+// checkerCallRE names checkers by what they do, for calls the program
+// cannot resolve.
+var checkerCallRE = namere.MustCompile(`(?i)^(authenticate(_request|_user|_token|_or_raise)?|\w*auth\w*_or_raise|verify_(token|access_token|credentials?|api_?key|jwt|bearer\w*)|require_(auth\w*|login|token))$`)
+
+// calledName is the last name of a call's function.
+func calledName(c *syntax.Call) string {
+	switch f := c.Func.(type) {
+	case *syntax.Name:
+		return f.ID
+	case *syntax.Attribute:
+		return f.Attr.Name
+	}
+	return ""
 }
 
 // passesWithoutCredential reports a function that, before it raises
