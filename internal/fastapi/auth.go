@@ -187,13 +187,33 @@ func (m *Model) checks(f *semantic.Function, userParams *regexp.Regexp, clientPa
 		c.unauthorized, c.forbiddenCredential, c.via = false, false, ""
 	}
 	for _, call := range f.Calls(m.Prog) {
-		if call.Func == nil && depth > 0 && c.via == "" {
+		if call.Func == nil && c.via == "" {
 			// A checker the program cannot resolve (a method of an
 			// abstract provider) named for what it does:
-			// provider.authenticate_or_raise(headers).
-			if name := calledName(call.Node); checkerCallRE.MatchString(name) {
+			// provider.authenticate_or_raise(headers). In the handler
+			// itself only an ..._or_raise name is taken at its word (a
+			// login handler calls authenticate(username, password)).
+			if name := calledName(call.Node); checkerCallRE.MatchString(name) && (depth > 0 || strings.HasSuffix(name, "_or_raise")) {
 				c.unauthorized, c.via = true, name
 			}
+		}
+		// A function handed to another to run (to_thread.run_sync(self.check, ...)).
+		for _, a := range call.Node.Args {
+			switch a.(type) {
+			case *syntax.Name, *syntax.Attribute:
+			default:
+				continue
+			}
+			ref := m.Prog.ResolveCall(f.Scope, &syntax.Call{Func: a})
+			if ref.Func == nil || ref.Func == f {
+				continue
+			}
+			sub := m.checks(ref.Func, nil, nil, depth+1, seen)
+			if c.via == "" && (sub.unauthorized || sub.forbiddenCredential) {
+				c.via = sub.via
+			}
+			c.unauthorized = c.unauthorized || sub.unauthorized
+			c.forbiddenCredential = c.forbiddenCredential || sub.forbiddenCredential
 		}
 		if call.Func != nil && call.Func != f {
 			sub := m.checks(call.Func, nil, nil, depth+1, seen)
