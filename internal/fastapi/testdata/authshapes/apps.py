@@ -77,3 +77,9 @@ async def run_job(job_id: int, request: Request):
         return job_id
 
     return await run_in_threadpool(work)
+
+
+@logged.get("/reports/{report_id}")
+async def get_report(report_id: int, request: Request):
+    await run_in_threadpool(check_request, request.headers)
+    return {}
