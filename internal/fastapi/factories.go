@@ -137,13 +137,32 @@ func (m *Model) receiverClass(s *semantic.Scope, e syntax.Expr) string {
 // handed the app's authenticator): the argument its callers pass, the
 // first that resolves to a function, a class or a security scheme.
 func (m *Model) resolveParamCallable(d *Dependency, sym *semantic.Symbol, sc *semantic.Scope, depth int) {
+	for _, a := range m.paramArguments(sym, sc) {
+		try := &Dependency{}
+		m.resolveCallable(try, a.scope, a.expr, depth+1)
+		if try.Func != nil || try.Scheme != nil || strings.HasPrefix(try.Callable, libraryAuthName) {
+			d.Func, d.Class, d.Scheme, d.Callable = try.Func, try.Class, try.Scheme, try.Callable
+			return
+		}
+	}
+}
+
+// argument is an expression a caller passes, with the scope it is written in.
+type argument struct {
+	expr  syntax.Expr
+	scope *semantic.Scope
+}
+
+// paramArguments returns what the callers of a function pass for one of
+// its parameters, at every call site (module-level ones included).
+func (m *Model) paramArguments(sym *semantic.Symbol, sc *semantic.Scope) []argument {
 	def, ok := sc.Node.(*syntax.FunctionDef)
 	if !ok || sym.Arg == nil {
-		return
+		return nil
 	}
 	f := m.funcByNode[def]
 	if f == nil {
-		return
+		return nil
 	}
 	positional := append(append([]*syntax.Arg(nil), def.Args.PosOnlyArgs...), def.Args.Args...)
 	index := -1
@@ -152,10 +171,10 @@ func (m *Model) resolveParamCallable(d *Dependency, sym *semantic.Symbol, sc *se
 			index = i
 		}
 	}
-	if f.Class != nil && !def.IsStaticMethod() {
+	if index >= 0 && f.Class != nil && !def.IsStaticMethod() {
 		index-- // self is bound by the call
 	}
-	// Every call site, module-level ones included, by the function's name.
+	var out []argument
 	for _, c := range m.Prog.Index().CallsNamed(def.Name.Name) {
 		if c.Target != f {
 			continue
@@ -166,14 +185,9 @@ func (m *Model) resolveParamCallable(d *Dependency, sym *semantic.Symbol, sc *se
 		} else {
 			a = keyword(c.Call, sym.Name)
 		}
-		if a == nil {
-			continue
-		}
-		try := &Dependency{}
-		m.resolveCallable(try, c.Scope, a, depth+1)
-		if try.Func != nil || try.Scheme != nil || strings.HasPrefix(try.Callable, libraryAuthName) {
-			d.Func, d.Class, d.Scheme, d.Callable = try.Func, try.Class, try.Scheme, try.Callable
-			return
+		if a != nil {
+			out = append(out, argument{a, c.Scope})
 		}
 	}
+	return out
 }

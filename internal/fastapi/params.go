@@ -353,6 +353,19 @@ func (m *Model) resolveCallable(d *Dependency, s *semantic.Scope, target syntax.
 		}
 		if v := sym.Value(); v != nil && sc != nil {
 			m.resolveCallable(d, sc, v, depth+1)
+		} else if sc != nil {
+			// Assigned in branches (if/else): the first value that resolves.
+			for _, v := range sym.Values {
+				if v == nil {
+					continue
+				}
+				try := &Dependency{}
+				m.resolveCallable(try, sc, v, depth+1)
+				if try.Func != nil || try.Scheme != nil {
+					d.Func, d.Class, d.Scheme, d.Callable = try.Func, try.Class, try.Scheme, try.Callable
+					break
+				}
+			}
 		}
 	case semantic.ParamSym:
 		if sc != nil {
@@ -382,6 +395,17 @@ func (m *Model) returnedCallable(f *semantic.Function) *semantic.Function {
 
 // dependencyList reads dependencies=[Depends(a), Security(b, scopes=[...])].
 func (m *Model) dependencyList(mod *semantic.Module, s *semantic.Scope, e syntax.Expr) []*Dependency {
+	if n, ok := e.(*syntax.Name); ok {
+		// dependencies=route_dependencies, a parameter of a router
+		// factory: the lists its callers pass.
+		if sym, sc := s.Lookup(n.ID); sym != nil && sym.Kind == semantic.ParamSym && sc != nil {
+			for _, a := range m.paramArguments(sym, sc) {
+				if deps := m.dependencyList(mod, a.scope, a.expr); deps != nil {
+					return deps
+				}
+			}
+		}
+	}
 	var out []*Dependency
 	items := m.listItems(s, e)
 	for _, el := range items {

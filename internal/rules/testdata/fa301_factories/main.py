@@ -100,3 +100,25 @@ def make_api(authentication_enabled: bool) -> APIRouter:
 
 app.include_router(make_router(signed_in))
 app.include_router(make_api(True))
+
+
+def make_hooks(route_dependencies) -> APIRouter:
+    """The route's dependencies= is a parameter: the lists callers pass."""
+    hooks = APIRouter()
+
+    @hooks.post("/hooks/{hook_id}", dependencies=route_dependencies)
+    def receive(hook_id: int):
+        return {}
+
+    return hooks
+
+
+def hooks_router(use_session: bool) -> APIRouter:
+    if use_session:
+        guard = session_or_login
+    else:
+        guard = signed_in
+    return make_hooks([Depends(guard)])
+
+
+app.include_router(hooks_router(True))
