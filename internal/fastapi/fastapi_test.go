@@ -216,6 +216,7 @@ func TestAuthMechanisms(t *testing.T) {
 		"apps.wrapped DELETE /items/{item_id}":     "middleware:KeyGate",
 		"apps.checked DELETE /records/{record_id}": "",                              // an Origin check, not a credential
 		"apps.logged POST /jobs/{job_id}":          "handler:authenticate_or_raise", // in a function run in a thread, by an unresolved provider
+		"apps.keyed DELETE /keys/{key_id}":         "middleware:require_key",        // @app.middleware("http") function
 		"apps.logged GET /reports/{report_id}":     "handler:authenticate_or_raise", // a checker handed to the thread pool
 	}
 	for k, w := range want {

@@ -2,6 +2,7 @@ from fastapi import FastAPI, Header, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.middleware import Middleware
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse
 
 from gate import AccessLogMiddleware, KeyGate, OriginCheckMiddleware, TokenMiddleware
 
@@ -82,4 +83,19 @@ async def run_job(job_id: int, request: Request):
 @logged.get("/reports/{report_id}")
 async def get_report(report_id: int, request: Request):
     await run_in_threadpool(check_request, request.headers)
+    return {}
+
+
+keyed = FastAPI()
+
+
+@keyed.middleware("http")
+async def require_key(request: Request, call_next):
+    if request.headers.get("x-api-key") is None:
+        return JSONResponse({"detail": "an API key is required"}, status_code=403)
+    return await call_next(request)
+
+
+@keyed.delete("/keys/{key_id}")
+def delete_key(key_id: int):
     return {}
