@@ -137,13 +137,26 @@ func (m *Model) receiverClass(s *semantic.Scope, e syntax.Expr) string {
 // handed the app's authenticator): the argument its callers pass, the
 // first that resolves to a function, a class or a security scheme.
 func (m *Model) resolveParamCallable(d *Dependency, sym *semantic.Symbol, sc *semantic.Scope, depth int) {
-	for _, a := range m.paramArguments(sym, sc) {
-		try := &Dependency{}
-		m.resolveCallable(try, a.scope, a.expr, depth+1)
-		if try.Func != nil || try.Scheme != nil || strings.HasPrefix(try.Callable, libraryAuthName) {
-			d.Func, d.Class, d.Scheme, d.Callable = try.Func, try.Class, try.Scheme, try.Callable
-			return
+	if m.paramDeps == nil {
+		m.paramDeps = map[*semantic.Symbol]*Dependency{}
+	}
+	// Each parameter is resolved once: call sites that pass parameters
+	// on would otherwise multiply at every level.
+	found, done := m.paramDeps[sym]
+	if !done {
+		m.paramDeps[sym] = nil // in progress: a cycle ends here
+		for _, a := range m.paramArguments(sym, sc) {
+			try := &Dependency{}
+			m.resolveCallable(try, a.scope, a.expr, depth+1)
+			if try.Func != nil || try.Scheme != nil || strings.HasPrefix(try.Callable, libraryAuthName) {
+				found = try
+				break
+			}
 		}
+		m.paramDeps[sym] = found
+	}
+	if found != nil {
+		d.Func, d.Class, d.Scheme, d.Callable = found.Func, found.Class, found.Scheme, found.Callable
 	}
 }
 

@@ -31,7 +31,8 @@ type Model struct {
 	words        sync.Map // wordsRE's expressions, by source
 	modelByClass map[*semantic.Class]*DataModel
 	authNames    map[string]bool
-	ctorNames    map[string]bool // names that may construct apps, routers or schemes
+	ctorNames    map[string]bool                  // names that may construct apps, routers or schemes
+	paramDeps    map[*semantic.Symbol]*Dependency // resolveParamCallable's answers, by parameter
 }
 
 // Diagnostic is something the model could not resolve statically.

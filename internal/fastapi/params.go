@@ -395,12 +395,27 @@ func (m *Model) returnedCallable(f *semantic.Function) *semantic.Function {
 
 // dependencyList reads dependencies=[Depends(a), Security(b, scopes=[...])].
 func (m *Model) dependencyList(mod *semantic.Module, s *semantic.Scope, e syntax.Expr) []*Dependency {
+	return m.dependencyListFrom(mod, s, e, nil)
+}
+
+// dependencyListFrom is dependencyList following a parameter to what its
+// callers pass, each parameter once (recursive factories end); seen is nil
+// at the top, where what cannot be resolved is reported.
+func (m *Model) dependencyListFrom(mod *semantic.Module, s *semantic.Scope, e syntax.Expr, seen map[*semantic.Symbol]bool) []*Dependency {
+	top := seen == nil
 	if n, ok := e.(*syntax.Name); ok {
 		// dependencies=route_dependencies, a parameter of a router
 		// factory: the lists its callers pass.
 		if sym, sc := s.Lookup(n.ID); sym != nil && sym.Kind == semantic.ParamSym && sc != nil {
+			if seen == nil {
+				seen = map[*semantic.Symbol]bool{}
+			}
+			if seen[sym] {
+				return nil
+			}
+			seen[sym] = true
 			for _, a := range m.paramArguments(sym, sc) {
-				if deps := m.dependencyList(mod, a.scope, a.expr); deps != nil {
+				if deps := m.dependencyListFrom(mod, a.scope, a.expr, seen); deps != nil {
 					return deps
 				}
 			}
@@ -419,7 +434,7 @@ func (m *Model) dependencyList(mod *semantic.Module, s *semantic.Scope, e syntax
 		}
 		out = append(out, m.dependency(s, call, name == "Security", nil, s, nil, 0))
 	}
-	if out == nil && items == nil && e != nil {
+	if out == nil && items == nil && e != nil && top {
 		m.diag(mod, e, "dependencies %s are not a literal list; they were not resolved", exprText(mod, e))
 	}
 	return out
