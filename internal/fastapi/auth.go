@@ -621,9 +621,12 @@ func classStatus(name string) int {
 // nothing does.
 func (m *Model) AuthNames(e *Endpoint) []string {
 	if len(e.Auth) > 0 {
-		names := make([]string, len(e.Auth))
-		for i, d := range e.Auth {
-			names[i] = d.Name()
+		names := make([]string, 0, len(e.Auth)+1)
+		for _, d := range e.Auth {
+			if d.Factory != "" {
+				names = append(names, d.Factory) // RoleACL > role_dependency > ...
+			}
+			names = append(names, d.Name())
 		}
 		return names
 	}

@@ -22,6 +22,7 @@ func (m *Model) dependsFactory(s *semantic.Scope, call *syntax.Call) []factoryMa
 		return nil
 	}
 	var out []factoryMarker
+	name := f.Node.Name.Name
 	for _, st := range f.Node.Body {
 		syntax.Inspect(st, func(n syntax.Node) bool {
 			switch n := n.(type) {
@@ -31,9 +32,9 @@ func (m *Model) dependsFactory(s *semantic.Scope, call *syntax.Call) []factoryMa
 				if c, ok := n.Value.(*syntax.Call); ok {
 					switch fastapiName(m.Prog.Qualify(f.Scope, c.Func)) {
 					case "Depends":
-						out = append(out, factoryMarker{c, f.Scope, false})
+						out = append(out, factoryMarker{c, f.Scope, false, name})
 					case "Security":
-						out = append(out, factoryMarker{c, f.Scope, true})
+						out = append(out, factoryMarker{c, f.Scope, true, name})
 					}
 				}
 			}
@@ -48,6 +49,7 @@ type factoryMarker struct {
 	call     *syntax.Call
 	scope    *semantic.Scope
 	security bool
+	factory  string // the factory's name
 }
 
 // factoryDependency resolves the dependency a factory call stands for.
@@ -58,6 +60,7 @@ func (m *Model) factoryDependency(markers []factoryMarker, typ syntax.Expr, typS
 	var first *Dependency
 	for _, fm := range markers {
 		d := m.dependency(fm.scope, fm.call, fm.security, typ, typScope, path, depth+1)
+		d.Factory = fm.factory
 		if first == nil {
 			first = d
 		}

@@ -247,20 +247,20 @@ func TestAuthFactories(t *testing.T) {
 		got[e.Methods[0]+" "+e.FullPath] = strings.Join(m.AuthNames(e), " > ")
 	}
 	want := map[string]string{
-		"DELETE /workspaces/{workspace_id}": "workspace_caller > verify_caller", // Annotated alias of a factory call
-		"DELETE /orgs/{org_id}":             "workspace_caller > verify_caller", // inline Annotated factory call
-		"PUT /keys/{key_id}":                "workspace_caller > verify_caller", // factory call as the default
-		"DELETE /tags/{tag_id}":             "",                                 // a factory that checks nothing
-		"DELETE /me/{item_id}":              "current_user",                     // fastapi-users current_user(active=True)
-		"DELETE /maybe/{item_id}":           "",                                 // current_user(optional=True)
-		"DELETE /optional/{item_id}":        "",                                 // returns None without a credential
-		"POST /pages/{page_id}":             "session_or_login",                 // 307 to the login page
-		"POST /notes":                       "signed_in",                        // raise unauthorized()
-		"POST /decoded":                     "",                                 // a library error is a 500
-		"POST /saml/setup":                  "",                                 // a feature gate
-		"DELETE /files/{file_id}":           "signed_in",                        // Depends(parameter) of a router factory
-		"DELETE /api/records/{record_id}":   "signed_in",                        // dependencies list appended to
-		"POST /hooks/{hook_id}":             "session_or_login",                 // dependencies= a parameter; Depends(a variable set in branches)
+		"DELETE /workspaces/{workspace_id}": "access_control > workspace_caller > verify_caller", // Annotated alias of a factory call
+		"DELETE /orgs/{org_id}":             "access_control > workspace_caller > verify_caller", // inline Annotated factory call
+		"PUT /keys/{key_id}":                "access_control > workspace_caller > verify_caller", // factory call as the default
+		"DELETE /tags/{tag_id}":             "",                                                  // a factory that checks nothing
+		"DELETE /me/{item_id}":              "current_user",                                      // fastapi-users current_user(active=True)
+		"DELETE /maybe/{item_id}":           "",                                                  // current_user(optional=True)
+		"DELETE /optional/{item_id}":        "",                                                  // returns None without a credential
+		"POST /pages/{page_id}":             "session_or_login",                                  // 307 to the login page
+		"POST /notes":                       "signed_in",                                         // raise unauthorized()
+		"POST /decoded":                     "",                                                  // a library error is a 500
+		"POST /saml/setup":                  "",                                                  // a feature gate
+		"DELETE /files/{file_id}":           "signed_in",                                         // Depends(parameter) of a router factory
+		"DELETE /api/records/{record_id}":   "signed_in",                                         // dependencies list appended to
+		"POST /hooks/{hook_id}":             "session_or_login",                                  // dependencies= a parameter; Depends(a variable set in branches)
 	}
 	for k, w := range want {
 		if g, ok := got[k]; !ok || g != w {

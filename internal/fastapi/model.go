@@ -190,6 +190,7 @@ type Dependency struct {
 	Params   []*Param      // its own parameters, which FastAPI also fills from the request
 	Sub      []*Dependency // the dependencies of its parameters
 	Module   *semantic.Module
+	Factory  string // the project function whose call made it (RoleACL in `Annotated[Role, RoleACL(...)]`), or ""
 	info     *depInfo
 }
 

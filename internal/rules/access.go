@@ -102,7 +102,7 @@ func authExample(p *Pass, app *fastapi.Router) (string, int) {
 	for _, e := range p.Model.Endpoints {
 		if e.App == app && len(e.Auth) > 0 {
 			n++
-			counts[e.Auth[0].Name()]++
+			counts[p.Model.AuthNames(e)[0]]++
 		}
 	}
 	best := ""
