@@ -57,7 +57,7 @@ func (m *Model) analyze(d *Dependency, depth int) *depInfo {
 		info.authz = info.authz || c.forbiddenPrivilege
 		info.scopeCheck = c.scopeCheck
 	}
-	if m.authNames[d.Callable] || m.authNames[shortName(d.Callable)] {
+	if m.authNames[d.Callable] || m.authNames[shortName(d.Callable)] || strings.HasPrefix(d.Callable, libraryAuthName) {
 		info.authn = true
 	}
 	return info
@@ -66,20 +66,29 @@ func (m *Model) analyze(d *Dependency, depth int) *depInfo {
 // bodyChecks is what a function's body (and the program functions it calls)
 // raise.
 type bodyChecks struct {
-	unauthorized        bool // raises 401
-	forbiddenCredential bool // raises 403 after comparing a credential
-	forbiddenPrivilege  bool // raises 401/403 after checking a role or owner
-	scopeCheck          bool // raises 401/403 after checking the SecurityScopes parameter
+	unauthorized        bool   // raises 401
+	forbiddenCredential bool   // raises 403 after comparing a credential
+	forbiddenPrivilege  bool   // raises 401/403 after checking a role or owner
+	scopeCheck          bool   // raises 401/403 after checking the SecurityScopes parameter
+	via                 string // the function whose body raises the 401 (or credential 403)
 }
 
 var (
 	privilegeRE = namere.MustCompile(`(?i)admin|superuser|is_staff|\brole|roles|permission|scope|owner|privilege|\bgroups?\b|tenant|is_manager|can_`)
-	authErrorRE = namere.MustCompile(`(?i)unauthori[sz]ed|notauthenticated|authenticationerror|invalidtoken|credential|invalidauth|tokenerror`)
+	authErrorRE = namere.MustCompile(`(?i)unauthori[sz]ed|notauthenticated|authenticationerror|autherror|invalidtoken|credential|invalidauth|tokenerror`)
 	forbiddenRE = namere.MustCompile(`(?i)forbidden|permissiondenied|accessdenied|notallowed`)
 	status401RE = namere.MustCompile(`401|UNAUTHORIZED`)
 	// permissionClassRE names dependency classes that exist to authorize.
 	permissionClassRE = namere.MustCompile(`(?i)permission|rolechecker|rolerequired|requirerole|scopechecker|authoriz`)
 	status403RE       = namere.MustCompile(`403|FORBIDDEN`)
+	// redirectRE and loginLocationRE find HTTPException(307, headers={"Location": login_url}).
+	redirectRE      = namere.MustCompile(`\b30[1237]\b|TEMPORARY_REDIRECT|SEE_OTHER|_FOUND\b|PERMANENT_REDIRECT`)
+	loginLocationRE = namere.MustCompile(`(?i)log_?in|sign_?in|sign-in|authori[sz]e`)
+	// featureGateRE and credentialRE tell a condition on configuration
+	// (`if not settings.SAML_ENABLED`) from one on a credential
+	// (`if key != settings.API_KEY`).
+	featureGateRE = namere.MustCompile(`(?i)\bconfig|settings?\b|setting\.|feature|enabled|entitle|license`)
+	credentialRE  = namere.MustCompile(`(?i)token|api[-_]?key|\bkey\b|secret|password|passwd|cred|signature|bearer|cookie|session|claims|\buser\b|current_user|authorization|digest|hmac`)
 )
 
 // checks looks at what a function raises and under which conditions,
@@ -98,7 +107,7 @@ func (m *Model) checks(f *semantic.Function, userParams *regexp.Regexp, clientPa
 	// under is what the conditions around a statement say: computed once
 	// per condition as the walk enters it, so that a raise under N nested
 	// conditions costs nothing more than one under one.
-	type under struct{ priv, scoped bool }
+	type under struct{ priv, scoped, gate, cred bool }
 	enter := func(u under, cond syntax.Expr) under {
 		text := f.Module.File.Text(cond)
 		u.scoped = u.scoped || scopesParam != "" && strings.Contains(text, scopesParam)
@@ -106,6 +115,10 @@ func (m *Model) checks(f *semantic.Function, userParams *regexp.Regexp, clientPa
 		// (an ownership check).
 		owner := userParams != nil && userParams.MatchString(text)
 		u.priv = u.priv || owner || privilegeRE.MatchString(text) && !onlyClient(f, cond, clientParams)
+		// A condition on configuration alone (a feature or an auth type
+		// switched off) gates the route; its 403 checks no credential.
+		u.gate = u.gate || featureGateRE.MatchString(text) && !credentialRE.MatchString(text)
+		u.cred = u.cred || credentialRE.MatchString(text)
 		return u
 	}
 	var visit func(stmts []syntax.Stmt, conds under)
@@ -115,6 +128,11 @@ func (m *Model) checks(f *semantic.Function, userParams *regexp.Regexp, clientPa
 			case *syntax.Raise:
 				code := m.raisedStatus(f.Scope, n.Exc)
 				priv, scoped := conds.priv, conds.scoped
+				if code == redirectStatus && conds.cred {
+					// A page's way to say 401: redirect to the login
+					// page when the session is missing.
+					code = 401
+				}
 				if scoped {
 					// Comparing SecurityScopes with the token: an
 					// authorization that depends on the scopes requested.
@@ -128,8 +146,11 @@ func (m *Model) checks(f *semantic.Function, userParams *regexp.Regexp, clientPa
 					c.unauthorized = true
 				case code == 403 && priv:
 					c.forbiddenPrivilege = true
-				case code == 403:
+				case code == 403 && !conds.gate:
 					c.forbiddenCredential = true
+				}
+				if c.via == "" && (c.unauthorized || c.forbiddenCredential) {
+					c.via = f.Node.Name.Name
 				}
 			case *syntax.If:
 				inner := enter(conds, n.Test)
@@ -161,9 +182,62 @@ func (m *Model) checks(f *semantic.Function, userParams *regexp.Regexp, clientPa
 		}
 	}
 	visit(f.Node.Body, under{})
+	if (c.unauthorized || c.forbiddenCredential) && m.passesWithoutCredential(f) {
+		// It lets requests without credentials through: optional.
+		c.unauthorized, c.forbiddenCredential, c.via = false, false, ""
+	}
 	for _, call := range f.Calls(m.Prog) {
+		if call.Func == nil && c.via == "" {
+			// A checker the program cannot resolve (a method of an
+			// abstract provider) named for what it does:
+			// provider.authenticate_or_raise(headers). In the handler
+			// itself only an ..._or_raise name is taken at its word (a
+			// login handler calls authenticate(username, password)).
+			if name := calledName(call.Node); checkerCallRE.MatchString(name) && (depth > 0 || strings.HasSuffix(name, "_or_raise")) {
+				c.unauthorized, c.via = true, name
+			}
+		}
+		// A function handed to another to run (to_thread.run_sync(self.check, ...)).
+		for _, a := range call.Node.Args {
+			switch a.(type) {
+			case *syntax.Name, *syntax.Attribute:
+			default:
+				continue
+			}
+			ref := m.Prog.ResolveCall(f.Scope, &syntax.Call{Func: a})
+			if ref.Func == nil || ref.Func == f {
+				continue
+			}
+			sub := m.checks(ref.Func, nil, nil, depth+1, seen)
+			if c.via == "" && (sub.unauthorized || sub.forbiddenCredential) {
+				c.via = sub.via
+			}
+			c.unauthorized = c.unauthorized || sub.unauthorized
+			c.forbiddenCredential = c.forbiddenCredential || sub.forbiddenCredential
+		}
 		if call.Func != nil && call.Func != f {
 			sub := m.checks(call.Func, nil, nil, depth+1, seen)
+			if c.via == "" && (sub.unauthorized || sub.forbiddenCredential) {
+				c.via = sub.via
+			}
+			c.unauthorized = c.unauthorized || sub.unauthorized
+			c.forbiddenCredential = c.forbiddenCredential || sub.forbiddenCredential
+			c.forbiddenPrivilege = c.forbiddenPrivilege || sub.forbiddenPrivilege
+			c.scopeCheck = c.scopeCheck || sub.scopeCheck
+		}
+	}
+	// Functions defined in the body run from it (handed to a thread pool,
+	// called later): their checks are its checks.
+	for _, st := range f.Node.Body {
+		def, ok := st.(*syntax.FunctionDef)
+		if !ok {
+			continue
+		}
+		if inner := m.funcByNode[def]; inner != nil {
+			sub := m.checks(inner, userParams, clientParams, depth+1, seen)
+			if c.via == "" && (sub.unauthorized || sub.forbiddenCredential) {
+				c.via = sub.via
+			}
 			c.unauthorized = c.unauthorized || sub.unauthorized
 			c.forbiddenCredential = c.forbiddenCredential || sub.forbiddenCredential
 			c.forbiddenPrivilege = c.forbiddenPrivilege || sub.forbiddenPrivilege
@@ -171,6 +245,137 @@ func (m *Model) checks(f *semantic.Function, userParams *regexp.Regexp, clientPa
 		}
 	}
 	return c
+}
+
+// checkerCallRE names checkers by what they do, for calls the program
+// cannot resolve.
+var checkerCallRE = namere.MustCompile(`(?i)^(authenticate(_request|_user|_token|_or_raise)?|\w*auth\w*_or_raise|verify_(token|access_token|credentials?|api_?key|jwt|bearer\w*)|require_(auth\w*|login|token))$`)
+
+// calledName is the last name of a call's function.
+func calledName(c *syntax.Call) string {
+	switch f := c.Func.(type) {
+	case *syntax.Name:
+		return f.ID
+	case *syntax.Attribute:
+		return f.Attr.Name
+	}
+	return ""
+}
+
+// passesWithoutCredential reports a function that, before it raises
+// anything, returns nothing when the credential is missing
+// (`if token is None: return`): the requests without one go through, so
+// the check it makes afterwards is on those that carry one.
+func (m *Model) passesWithoutCredential(f *semantic.Function) bool {
+	for _, st := range f.Node.Body {
+		n, ok := st.(*syntax.If)
+		if !ok {
+			if containsRaise(st) {
+				return false
+			}
+			continue
+		}
+		text := f.Module.File.Text(n.Test)
+		if credentialRE.MatchString(text) && !featureGateRE.MatchString(text) && absentTest(n.Test) && readsOwnLocal(f, n.Test) && returnsNothing(n.Body) {
+			return true
+		}
+		if containsRaise(st) {
+			return false
+		}
+	}
+	return false
+}
+
+// redirectsToLogin reports a page handler that first sends the visitor
+// without a session to the login page:
+// `if get_user(request) is None: return redirect_to_login(request)`.
+func redirectsToLogin(f *semantic.Function) bool {
+	for _, st := range f.Node.Body {
+		n, ok := st.(*syntax.If)
+		if !ok {
+			continue
+		}
+		text := f.Module.File.Text(n.Test)
+		if !credentialRE.MatchString(text) || !absentTest(n.Test) {
+			continue
+		}
+		for _, b := range n.Body {
+			if r, ok := b.(*syntax.Return); ok && r.Value != nil && loginLocationRE.MatchString(f.Module.File.Text(r.Value)) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// readsOwnLocal reports a condition on a parameter or local variable of f
+// itself (not on self's configuration, `if self.token is None`).
+func readsOwnLocal(f *semantic.Function, cond syntax.Expr) bool {
+	found := false
+	syntax.Inspect(cond, func(n syntax.Node) bool {
+		switch n := n.(type) {
+		case *syntax.Attribute:
+			if v, ok := n.Value.(*syntax.Name); ok && (v.ID == "self" || v.ID == "cls") {
+				return false
+			}
+		case *syntax.Name:
+			if _, sc := f.Scope.Lookup(n.ID); sc == f.Scope && n.ID != "self" && n.ID != "cls" {
+				found = true
+			}
+		}
+		return !found
+	})
+	return found
+}
+
+// absentTest reports a test for a missing value: `not x`, `x is None`,
+// `x == ""`.
+func absentTest(e syntax.Expr) bool {
+	switch t := e.(type) {
+	case *syntax.UnaryOp:
+		return t.Op == syntax.Not
+	case *syntax.Compare:
+		for i, op := range t.Ops {
+			if i < len(t.Comparators) && (op == syntax.Is || op == syntax.Eq) && (isNoneExpr(t.Comparators[i]) || isEmptyString(t.Comparators[i])) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func isEmptyString(e syntax.Expr) bool {
+	c, ok := e.(*syntax.Constant)
+	return ok && c.Kind == syntax.ConstStr && c.Value == ""
+}
+
+// returnsNothing reports a block that returns None without raising.
+func returnsNothing(body []syntax.Stmt) bool {
+	for _, st := range body {
+		if containsRaise(st) {
+			return false
+		}
+		if r, ok := st.(*syntax.Return); ok {
+			return r.Value == nil || isNoneExpr(r.Value)
+		}
+	}
+	return false
+}
+
+// containsRaise reports a statement with a raise in it (nested functions
+// aside).
+func containsRaise(st syntax.Stmt) bool {
+	found := false
+	syntax.Inspect(st, func(n syntax.Node) bool {
+		switch n.(type) {
+		case *syntax.FunctionDef, *syntax.ClassDef, *syntax.Lambda:
+			return false
+		case *syntax.Raise:
+			found = true
+		}
+		return !found
+	})
+	return found
 }
 
 // EndpointChecks reports whether an endpoint's handler rejects requests
@@ -198,7 +403,14 @@ func (m *Model) EndpointChecks(e *Endpoint) (authn, authz bool) {
 			}
 		}
 		c := m.checks(e.Handler, re, client, 0, map[*semantic.Function]bool{})
-		r.checks = handlerChecks{authn: c.unauthorized || c.forbiddenCredential, authz: c.forbiddenPrivilege}
+		r.checks = handlerChecks{authn: c.unauthorized || c.forbiddenCredential, authz: c.forbiddenPrivilege, via: c.via}
+		if !r.checks.authn && redirectsToLogin(e.Handler) {
+			r.checks.authn, r.checks.via = true, e.Handler.Node.Name.Name
+		}
+		if !r.checks.authn && m.rejectsRequests(e.Handler, 0, map[*semantic.Function]bool{}) {
+			// It answers 401 or 403 itself: return JSONResponse(status_code=401).
+			r.checks.authn, r.checks.via = true, e.Handler.Node.Name.Name
+		}
 	})
 	return r.checks.authn, r.checks.authz
 }
@@ -285,6 +497,29 @@ func (m *Model) securityScopesParam(f *semantic.Function) string {
 	return ""
 }
 
+// issuingSegmentRE is the last literal segment of the path of a route that
+// takes credentials to hand out others (login, token, OAuth callback,
+// sign-up, password reset): the 401 its handler raises on a wrong password
+// is the login failing, not a guard on the route.
+var issuingSegmentRE = namere.MustCompile(`(?i)^(login|log-in|signin|sign-in|sign_in|token|tokens|refresh|callback|register|signup|sign-up|sign_up|.*password.*|forgot.*|reset.*)$`)
+
+// issuesCredentials reports a path whose last literal segment names a
+// login, token, callback, sign-up or password-reset endpoint.
+func issuesCredentials(path string) bool {
+	segs := strings.Split(path, "/")
+	for i := len(segs) - 1; i >= 0; i-- {
+		if segs[i] == "" || strings.HasPrefix(segs[i], "{") {
+			continue
+		}
+		return issuingSegmentRE.MatchString(segs[i])
+	}
+	return false
+}
+
+// redirectStatus is what raisedStatus returns for a redirect raised as an
+// HTTPException to somewhere that is not obviously the login page.
+const redirectStatus = 302
+
 // raisedStatus returns 401 or 403 when a raised exception is an
 // authentication or authorization error, else 0.
 func (m *Model) raisedStatus(s *semantic.Scope, exc syntax.Expr) int {
@@ -294,16 +529,28 @@ func (m *Model) raisedStatus(s *semantic.Scope, exc syntax.Expr) int {
 			// raise credentials_exception, bound earlier to HTTPException(401).
 			sym, _ := s.Lookup(e.ID)
 			if sym == nil || sym.Kind != semantic.VarSym || sym.Value() == nil {
+				if m.libraryException(m.Prog.Qualify(s, e)) {
+					return 0
+				}
 				return classStatus(e.ID)
 			}
 			exc = sym.Value()
 			continue
 		case *syntax.Call:
-			name := shortName(m.Prog.Qualify(s, e.Func))
+			q := m.Prog.Qualify(s, e.Func)
+			name := shortName(q)
 			if name == "" {
 				if a, ok := e.Func.(*syntax.Attribute); ok {
 					name = a.Attr.Name
 				}
+			}
+			if f := m.Prog.Func(q); f != nil {
+				// raise unauthorized(): a program function that builds
+				// the exception.
+				return m.returnedStatus(f)
+			}
+			if m.libraryException(q) && !strings.HasSuffix(name, "HTTPException") {
+				return 0
 			}
 			if name == "HTTPException" || name == "WebSocketException" || strings.HasSuffix(name, "HTTPException") {
 				code := arg(e, 0, "status_code")
@@ -316,6 +563,11 @@ func (m *Model) raisedStatus(s *semantic.Scope, exc syntax.Expr) int {
 					return 401
 				case status403RE.MatchString(text):
 					return 403
+				case redirectRE.MatchString(text):
+					if h := keyword(e, "headers"); h != nil && loginLocationRE.MatchString(s.Module.File.Text(h)) {
+						return 401 // a redirect to the login page
+					}
+					return redirectStatus
 				}
 				return 0
 			}
@@ -328,6 +580,29 @@ func (m *Model) raisedStatus(s *semantic.Scope, exc syntax.Expr) int {
 	return 0
 }
 
+// returnedStatus is the status of the exception a helper function returns
+// (`def unauthorized(): return HTTPException(401)`), or 0.
+func (m *Model) returnedStatus(f *semantic.Function) int {
+	for _, st := range f.Node.Body {
+		if r, ok := st.(*syntax.Return); ok && r.Value != nil {
+			if _, isCall := r.Value.(*syntax.Call); isCall {
+				if code := m.raisedStatus(f.Scope, r.Value); code != 0 {
+					return code
+				}
+			}
+		}
+	}
+	return 0
+}
+
+// libraryException reports an exception class of another library than
+// FastAPI and Starlette (cryptography's InvalidToken, jwt's errors):
+// raised from a dependency or handler it gives a 500, not a 401, so its
+// name says nothing about authentication.
+func (m *Model) libraryException(q string) bool {
+	return strings.Contains(q, ".") && fastapiName(q) == "" && m.Prog.Class(q) == nil && m.Prog.Func(q) == nil
+}
+
 // classStatus guesses the status of a custom exception class by its name.
 func classStatus(name string) int {
 	switch {
@@ -337,4 +612,33 @@ func classStatus(name string) int {
 		return 401
 	}
 	return 0
+}
+
+// AuthNames describes what authenticates an endpoint, outermost first: its
+// authenticating dependency chain, else "middleware:Name" for a middleware
+// that rejects requests without credentials, else "handler:function" for
+// a check in its handler (or a function the handler calls); nil when
+// nothing does.
+func (m *Model) AuthNames(e *Endpoint) []string {
+	if len(e.Auth) > 0 {
+		names := make([]string, 0, len(e.Auth)+1)
+		for _, d := range e.Auth {
+			if d.Factory != "" {
+				names = append(names, d.Factory) // RoleACL > role_dependency > ...
+			}
+			names = append(names, d.Name())
+		}
+		return names
+	}
+	if mw := m.authMiddleware(e); mw != "" {
+		return []string{"middleware:" + mw}
+	}
+	if authn, _ := m.EndpointChecks(e); authn && !issuesCredentials(e.FullPath) {
+		via := e.Route.checks.via
+		if via == "" {
+			via = e.Handler.Node.Name.Name
+		}
+		return []string{"handler:" + via}
+	}
+	return nil
 }

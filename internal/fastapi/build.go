@@ -52,7 +52,7 @@ func Build(prog *semantic.Program, opts Options) *Model {
 		m.walk(mod, mod.Scope, mod.File.Body, nil, func(mod *semantic.Module, s *semantic.Scope, st syntax.Stmt, ctx *stmtCtx) {
 			m.collectObjects(mod, s, st, ctx)
 			m.collectAttr(s, st)
-			if mayUseRouter(st) {
+			if mayUseRouter(st) || wrapperCall(st) != nil {
 				uses = append(uses, use{mod, s, st, ctx})
 			}
 		})
@@ -66,6 +66,7 @@ func Build(prog *semantic.Program, opts Options) *Model {
 		m.collectUses(u.mod, u.s, u.st, u.ctx)
 	}
 	m.buildGraphQL()
+	m.markAuthMiddleware()
 	m.resolveEndpoints()
 	return m
 }
@@ -76,7 +77,9 @@ func (m *Model) routerDeps(r *Router) {
 	if init := m.Prog.Method(r.Class, "__init__"); init != nil {
 		m.superInitDeps(r, init)
 	}
-	if deps, ok := r.Settings["dependencies"]; ok && !m.factoryArg(r, deps) {
+	// dependencies= may be a parameter of the factory the router is made
+	// in: what its callers pass (each call site's variant has its own).
+	if deps, ok := r.Settings["dependencies"]; ok {
 		r.Deps = append(r.Deps, m.dependencyList(r.Module, r.Scope, deps)...)
 	}
 }
@@ -402,6 +405,7 @@ func (m *Model) returnedRouter(f *semantic.Function, env flowEnv, depth int, st 
 // collectUses finds routes, includes, mounts, middleware and exception
 // handlers.
 func (m *Model) collectUses(mod *semantic.Module, s *semantic.Scope, st syntax.Stmt, ctx *stmtCtx) {
+	m.collectWrapper(mod, s, st)
 	if !ctx.bound && (ctx.loop != nil || s.Kind == semantic.FunctionScope) && m.useIsOpen(s, st) {
 		// The router is a parameter or loop variable: evaluate the
 		// statement in each context it runs in.
@@ -635,7 +639,7 @@ func (m *Model) method(mod *semantic.Module, s *semantic.Scope, r *Router, name 
 
 // middlewareList reads FastAPI(middleware=[Middleware(Cls, **options), ...]).
 func (m *Model) middlewareList(r *Router, mod *semantic.Module, s *semantic.Scope, e syntax.Expr) {
-	for _, el := range elements(e) {
+	for _, el := range m.argItems(s, e) {
 		call, ok := el.(*syntax.Call)
 		if !ok {
 			continue

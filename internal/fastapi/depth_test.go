@@ -150,3 +150,32 @@ func TestDeepDependencyChain(t *testing.T) {
 		t.Errorf("diagnostics %q, want one starting %q", diags, want)
 	}
 }
+
+// TestParameterFactoryChain follows Depends(param) and dependencies=param
+// through a chain of 12 router factories, each called from 8 places (and
+// recursively): every parameter is resolved once, so the model is built in
+// linear time instead of 8^12 steps.
+func TestParameterFactoryChain(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("from fastapi import APIRouter, Depends, FastAPI, HTTPException, Header\napp = FastAPI()\n")
+	b.WriteString("def guard(authorization: str = Header('')):\n    if not authorization:\n        raise HTTPException(401)\n")
+	const n, callers = 12, 8
+	b.WriteString("def make0(auth, deps):\n    r = APIRouter(dependencies=deps)\n")
+	b.WriteString("    @r.get('/x', dependencies=[Depends(auth)])\n    def x():\n        return {}\n    make0(auth, deps)\n    return r\n")
+	for i := 1; i <= n; i++ {
+		fmt.Fprintf(&b, "def make%d(auth, deps):\n", i)
+		for j := 0; j < callers; j++ {
+			fmt.Fprintf(&b, "    make%d(auth, deps)\n", i-1)
+		}
+		fmt.Fprintf(&b, "    return make%d(auth, deps)\n", i-1)
+	}
+	fmt.Fprintf(&b, "app.include_router(make%d(guard, [Depends(guard)]))\n", n)
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "main.py"), []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	m := loadModel(t, dir)
+	if len(m.Endpoints) != 1 || m.AuthNames(m.Endpoints[0]) == nil {
+		t.Fatalf("want the one endpoint authenticated by guard, got %d endpoints", len(m.Endpoints))
+	}
+}

@@ -198,3 +198,73 @@ def y():
 	endpoint(t, m, "GET", "/r/x")
 	endpoint(t, m, "GET", "/y")
 }
+
+// TestAuthMechanisms checks the auth column for middleware that rejects
+// requests, handler checks, and middleware built around an app or listed
+// in a variable.
+func TestAuthMechanisms(t *testing.T) {
+	m := loadModel(t, filepath.Join("testdata", "authshapes"))
+	got := map[string]string{}
+	for _, e := range m.Endpoints {
+		got[e.App.Name+" "+e.Methods[0]+" "+e.FullPath] = strings.Join(m.AuthNames(e), " > ")
+	}
+	want := map[string]string{
+		"apps.guarded DELETE /things/{thing_id}":   "middleware:TokenMiddleware",
+		"apps.logged DELETE /things/{thing_id}":    "",
+		"apps.logged POST /hooks/{hook_id}":        "handler:check_signature",
+		"apps.logged POST /login":                  "", // the login failing is no guard
+		"apps.wrapped DELETE /items/{item_id}":     "middleware:KeyGate",
+		"apps.checked DELETE /records/{record_id}": "",                              // an Origin check, not a credential
+		"apps.logged POST /jobs/{job_id}":          "handler:authenticate_or_raise", // in a function run in a thread, by an unresolved provider
+		"apps.keyed DELETE /keys/{key_id}":         "middleware:require_key",        // @app.middleware("http") function
+		"apps.logged GET /reports/{report_id}":     "handler:authenticate_or_raise", // a checker handed to the thread pool
+	}
+	for k, w := range want {
+		if g, ok := got[k]; !ok || g != w {
+			t.Errorf("%s: auth %q, want %q (found: %v)", k, g, w, ok)
+		}
+	}
+	var classes []string
+	for _, r := range m.Routers {
+		if r.Name == "apps.wrapped" {
+			for _, mw := range r.Middleware {
+				classes = append(classes, shortName(mw.Class))
+			}
+		}
+	}
+	if strings.Join(classes, ",") != "CORSMiddleware,KeyGate" {
+		t.Errorf("wrapped app middleware %v, want CORSMiddleware (from a list variable) and KeyGate (built around it)", classes)
+	}
+}
+
+// TestAuthFactories checks dependency factories (a call that returns
+// Depends), library factories, optional authentication, redirects to the
+// login page, feature gates and Depends(parameter) of router factories.
+func TestAuthFactories(t *testing.T) {
+	m := loadModel(t, filepath.Join("..", "rules", "testdata", "fa301_factories"))
+	got := map[string]string{}
+	for _, e := range m.Endpoints {
+		got[e.Methods[0]+" "+e.FullPath] = strings.Join(m.AuthNames(e), " > ")
+	}
+	want := map[string]string{
+		"DELETE /workspaces/{workspace_id}": "access_control > workspace_caller > verify_caller", // Annotated alias of a factory call
+		"DELETE /orgs/{org_id}":             "access_control > workspace_caller > verify_caller", // inline Annotated factory call
+		"PUT /keys/{key_id}":                "access_control > workspace_caller > verify_caller", // factory call as the default
+		"DELETE /tags/{tag_id}":             "",                                                  // a factory that checks nothing
+		"DELETE /me/{item_id}":              "current_user",                                      // fastapi-users current_user(active=True)
+		"DELETE /maybe/{item_id}":           "",                                                  // current_user(optional=True)
+		"DELETE /optional/{item_id}":        "",                                                  // returns None without a credential
+		"POST /pages/{page_id}":             "session_or_login",                                  // 307 to the login page
+		"POST /notes":                       "signed_in",                                         // raise unauthorized()
+		"POST /decoded":                     "",                                                  // a library error is a 500
+		"POST /saml/setup":                  "",                                                  // a feature gate
+		"DELETE /files/{file_id}":           "signed_in",                                         // Depends(parameter) of a router factory
+		"DELETE /api/records/{record_id}":   "signed_in",                                         // dependencies list appended to
+		"POST /hooks/{hook_id}":             "session_or_login",                                  // dependencies= a parameter; Depends(a variable set in branches)
+	}
+	for k, w := range want {
+		if g, ok := got[k]; !ok || g != w {
+			t.Errorf("%s: auth %q, want %q (found: %v)", k, g, w, ok)
+		}
+	}
+}

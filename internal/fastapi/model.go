@@ -32,7 +32,8 @@ type Model struct {
 	words        sync.Map // wordsRE's expressions, by source
 	modelByClass map[*semantic.Class]*DataModel
 	authNames    map[string]bool
-	ctorNames    map[string]bool // names that may construct apps, routers or schemes
+	ctorNames    map[string]bool                  // names that may construct apps, routers or schemes
+	paramDeps    map[*semantic.Symbol]*Dependency // resolveParamCallable's answers, by parameter
 
 	routerByNode map[*syntax.Call]*Router         // every router by its constructor call
 	attrs        map[string][]attrAssign          // self.<attr> assignments by class.attr
@@ -102,6 +103,7 @@ type Middleware struct {
 	Class  string                 // qualified class name, or "" for a function middleware
 	Func   *semantic.Function     // for @app.middleware("http")
 	Kwargs map[string]syntax.Expr // options
+	Authn  bool                   // rejects requests without credentials (answers 401 or 403)
 	Module *semantic.Module
 	Node   syntax.Node
 }
@@ -138,7 +140,10 @@ type Route struct {
 }
 
 // handlerChecks is what a route's handler rejects by itself.
-type handlerChecks struct{ authn, authz bool }
+type handlerChecks struct {
+	authn, authz bool
+	via          string // the function that raises the 401
+}
 
 // Endpoint is a route as served: its full path from an app through every
 // include and mount, and everything that guards it.
@@ -201,6 +206,7 @@ type Dependency struct {
 	Params   []*Param      // its own parameters, which FastAPI also fills from the request
 	Sub      []*Dependency // the dependencies of its parameters
 	Module   *semantic.Module
+	Factory  string // the project function whose call made it (RoleACL in `Annotated[Role, RoleACL(...)]`), or ""
 	info     *depInfo
 }
 

@@ -78,6 +78,24 @@ func (m *Model) paramIn(scope *semantic.Scope, a *syntax.Arg, def syntax.Expr, p
 			marker = call
 		}
 	}
+	if marker == nil {
+		// A project function that returns Depends(...): RoleACL(...) as
+		// Annotated metadata or as the default.
+		var markers []factoryMarker
+		for _, meta := range metas {
+			if call, ok := meta.(*syntax.Call); ok && markers == nil {
+				markers = m.dependsFactory(typScope, call)
+			}
+		}
+		if call, ok := def.(*syntax.Call); ok && markers == nil {
+			markers = m.dependsFactory(scope, call)
+		}
+		if markers != nil {
+			p.Kind = DependencyParam
+			p.Dep = m.factoryDependency(markers, typ, typScope, path, depth)
+			return p
+		}
+	}
 	if marker != nil {
 		name := fastapiName(m.Prog.Qualify(markerScope, marker.Func))
 		p.Kind = markerKinds[name]
@@ -297,6 +315,10 @@ func (m *Model) resolveCallable(d *Dependency, s *semantic.Scope, target syntax.
 	case *syntax.Call:
 		q := m.Prog.Qualify(s, t.Func)
 		d.Callable = q
+		if name, ok := m.libraryAuthFactory(s, t); ok {
+			d.Callable = libraryAuthName + name
+			return
+		}
 		if f := m.Prog.Func(q); f != nil {
 			// A factory: the dependency is what it returns.
 			if inner := m.returnedCallable(f); inner != nil {
@@ -331,6 +353,23 @@ func (m *Model) resolveCallable(d *Dependency, s *semantic.Scope, target syntax.
 		}
 		if v := sym.Value(); v != nil && sc != nil {
 			m.resolveCallable(d, sc, v, depth+1)
+		} else if sc != nil {
+			// Assigned in branches (if/else): the first value that resolves.
+			for _, v := range sym.Values {
+				if v == nil {
+					continue
+				}
+				try := &Dependency{}
+				m.resolveCallable(try, sc, v, depth+1)
+				if try.Func != nil || try.Scheme != nil {
+					d.Func, d.Class, d.Scheme, d.Callable = try.Func, try.Class, try.Scheme, try.Callable
+					break
+				}
+			}
+		}
+	case semantic.ParamSym:
+		if sc != nil {
+			m.resolveParamCallable(d, sym, sc, depth)
 		}
 	}
 }
@@ -356,8 +395,35 @@ func (m *Model) returnedCallable(f *semantic.Function) *semantic.Function {
 
 // dependencyList reads dependencies=[Depends(a), Security(b, scopes=[...])].
 func (m *Model) dependencyList(mod *semantic.Module, s *semantic.Scope, e syntax.Expr) []*Dependency {
+	return m.dependencyListFrom(mod, s, e, nil)
+}
+
+// dependencyListFrom is dependencyList following a parameter to what its
+// callers pass, each parameter once (recursive factories end); seen is nil
+// at the top, where what cannot be resolved is reported.
+func (m *Model) dependencyListFrom(mod *semantic.Module, s *semantic.Scope, e syntax.Expr, seen map[*semantic.Symbol]bool) []*Dependency {
+	top := seen == nil
+	if n, ok := e.(*syntax.Name); ok {
+		// dependencies=route_dependencies, a parameter of a router
+		// factory: the lists its callers pass.
+		if sym, sc := s.Lookup(n.ID); sym != nil && sym.Kind == semantic.ParamSym && sc != nil {
+			if seen == nil {
+				seen = map[*semantic.Symbol]bool{}
+			}
+			if seen[sym] {
+				return nil
+			}
+			seen[sym] = true
+			for _, a := range m.paramArguments(sym, sc) {
+				if deps := m.dependencyListFrom(mod, a.scope, a.expr, seen); deps != nil {
+					return deps
+				}
+			}
+		}
+	}
 	var out []*Dependency
-	for _, el := range elements(e) {
+	items := m.argItems(s, e)
+	for _, el := range items {
 		call, ok := el.(*syntax.Call)
 		if !ok {
 			continue
@@ -368,7 +434,7 @@ func (m *Model) dependencyList(mod *semantic.Module, s *semantic.Scope, e syntax
 		}
 		out = append(out, m.dependency(s, call, name == "Security", nil, s, nil, 0))
 	}
-	if out == nil && elements(e) == nil && e != nil {
+	if out == nil && items == nil && e != nil && top {
 		m.diag(mod, e, "dependencies %s are not a literal list; they were not resolved", exprText(mod, e))
 	}
 	return out

@@ -85,7 +85,13 @@ func (m *Model) variant(r *Router, env flowEnv) *Router {
 		m.superInitDeps(v, init)
 	}
 	if deps, ok := r.Settings["dependencies"]; ok {
-		for _, it := range m.listItems(r.Scope, deps, env, 0) {
+		items := m.listItems(r.Scope, deps, env, 0)
+		if _, bound := m.bound(r.Scope, deps, env); !bound && m.factoryArg(r, deps) {
+			// Bound further up than the call-site bindings follow: what
+			// the factory's callers pass, as for the base router.
+			v.Deps = append(v.Deps, m.dependencyList(r.Module, r.Scope, deps)...)
+		}
+		for _, it := range items {
 			call, ok := it.e.(*syntax.Call)
 			if !ok {
 				continue

@@ -48,9 +48,7 @@ func Routes(m *fastapi.Model) []Route {
 			if e.App != nil {
 				r.App = e.App.Name
 			}
-			for _, d := range e.Auth {
-				r.Auth = append(r.Auth, d.Name())
-			}
+			r.Auth = append(r.Auth, m.AuthNames(e)...)
 			for _, d := range e.Authz {
 				r.Authz = append(r.Authz, d.Name())
 			}

@@ -95,16 +95,9 @@ func objectParams(e *fastapi.Endpoint) []*fastapi.Param {
 }
 
 // authenticated reports an endpoint guarded by an authenticating
-// dependency or by a check in its handler.
+// dependency, an authenticating middleware or a check in its handler.
 func authenticated(p *Pass, e *fastapi.Endpoint) bool {
-	if e.Auth != nil {
-		return true
-	}
-	if e.Handler == nil {
-		return false
-	}
-	authn, _ := p.Model.EndpointChecks(e)
-	return authn
+	return len(p.Model.AuthNames(e)) > 0
 }
 
 // authExample names the authenticating dependency most used in an app,
@@ -115,7 +108,7 @@ func authExample(p *Pass, app *fastapi.Router) (string, int) {
 	for _, e := range p.Model.Endpoints {
 		if e.App == app && len(e.Auth) > 0 {
 			n++
-			counts[e.Auth[0].Name()]++
+			counts[p.Model.AuthNames(e)[0]]++
 		}
 	}
 	best := ""

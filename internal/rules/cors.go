@@ -28,11 +28,12 @@ func corsPolicies(p *Pass) []corsPolicy {
 				pol.scope = mw.Module.Scope
 			}
 			if v := mw.Kwargs["allow_credentials"]; v != nil {
-				v, _ = resolveValue(p.Prog, pol.scope, v)
+				v, _ = withSettingDefault(p, pol.scope, v)
 				pol.credentials = isTrue(v)
 			}
 			if v := mw.Kwargs["allow_origins"]; v != nil {
-				origins, _ := stringList(p.Prog, pol.scope, v)
+				ov, oscope := withSettingDefault(p, pol.scope, v)
+				origins, _ := stringList(p.Prog, oscope, ov)
 				for _, o := range origins {
 					if o == "*" || o == "null" {
 						pol.anyOrigin, pol.anyNode = o, v
@@ -41,7 +42,7 @@ func corsPolicies(p *Pass) []corsPolicy {
 				}
 			}
 			if v := mw.Kwargs["allow_origin_regex"]; v != nil && pol.anyOrigin == "" {
-				rv, _ := resolveValue(p.Prog, pol.scope, v)
+				rv, _ := withSettingDefault(p, pol.scope, v)
 				if re, ok := constStr(rv); ok {
 					if why := permissiveOriginRegex(re); why != "" {
 						pol.anyOrigin, pol.anyNode = why, v
@@ -76,3 +77,14 @@ func permissiveOriginRegex(re string) string {
 }
 
 func quote(s string) string { return "\"" + s + "\"" }
+
+// withSettingDefault follows a value to what it is bound to, and a
+// settings field (`settings.CORS_ORIGINS`) to the default its settings
+// class declares, for the middleware options read from configuration.
+func withSettingDefault(p *Pass, s *semantic.Scope, e syntax.Expr) (syntax.Expr, *semantic.Scope) {
+	v, vs := resolveValue(p.Prog, s, e)
+	if d, ds := fastapi.SettingDefault(p.Prog, vs, v); d != nil {
+		return d, ds
+	}
+	return v, vs
+}

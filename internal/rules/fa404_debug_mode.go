@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"github.com/fastapi-audit/fastapi-audit/internal/fastapi"
 	"github.com/fastapi-audit/fastapi-audit/internal/finding"
 	"github.com/fastapi-audit/fastapi-audit/internal/python/syntax"
 )
@@ -36,6 +37,12 @@ func checkDebugMode(p *Pass) {
 		}
 		if v := r.Settings["debug"]; isTrue(v) {
 			p.Report(r.Module, v, "%s is created with debug=True: unhandled errors return tracebacks with source and local variables", shortQual(r.Name))
+		} else if v != nil {
+			// debug=settings.DEBUG where the settings class defaults it to True.
+			if d, _ := fastapi.SettingDefault(p.Prog, r.Scope, v); isTrue(d) {
+				p.Report(r.Module, v, "%s is created with debug=%s, which defaults to True: unless the environment overrides it, unhandled errors return tracebacks with source and local variables",
+					shortQual(r.Name), r.Module.File.Text(v))
+			}
 		}
 	}
 	for _, a := range p.Index.Assigns {

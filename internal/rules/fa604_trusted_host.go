@@ -36,7 +36,8 @@ func init() {
 						p.Report(mw.Module, mw.Node, "TrustedHostMiddleware without allowed_hosts accepts any host")
 						continue
 					}
-					hosts, _ := stringList(p.Prog, mw.Module.Scope, v)
+					hv, hs := withSettingDefault(p, mw.Module.Scope, v)
+					hosts, _ := stringList(p.Prog, hs, hv)
 					for _, h := range hosts {
 						if h == "*" {
 							p.Report(mw.Module, v, "TrustedHostMiddleware allows any host (\"*\")")

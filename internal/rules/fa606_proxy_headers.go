@@ -54,6 +54,7 @@ func init() {
 
 // allowsAny reports "*" given as a string or in a list of addresses.
 func allowsAny(p *Pass, s *semantic.Scope, e syntax.Expr) bool {
+	e, s = withSettingDefault(p, s, e)
 	vals, _ := stringList(p.Prog, s, e)
 	for _, v := range vals {
 		for _, part := range strings.Split(v, ",") {
