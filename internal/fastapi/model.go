@@ -194,7 +194,12 @@ type Dependency struct {
 	Params   []*Param      // its own parameters, which FastAPI also fills from the request
 	Sub      []*Dependency // the dependencies of its parameters
 	Module   *semantic.Module
-	info     *depInfo
+	// Cond is the condition under which a router or route lists the
+	// dependency, when it comes from one branch of a conditional
+	// expression (`[Depends(auth)] if settings.auth_enabled else []`):
+	// "settings.auth_enabled"; "" when it always applies.
+	Cond string
+	info *depInfo
 }
 
 // Authenticates reports whether the dependency (or one it depends on)

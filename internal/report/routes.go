@@ -49,10 +49,10 @@ func Routes(m *fastapi.Model) []Route {
 				r.App = e.App.Name
 			}
 			for _, d := range e.Auth {
-				r.Auth = append(r.Auth, d.Name())
+				r.Auth = append(r.Auth, d.Label())
 			}
 			for _, d := range e.Authz {
-				r.Authz = append(r.Authz, d.Name())
+				r.Authz = append(r.Authz, d.Label())
 			}
 			for _, d := range e.Deps {
 				for _, prm := range d.Params {
