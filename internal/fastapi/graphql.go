@@ -877,6 +877,13 @@ func (m *Model) isGraphQLType(c *semantic.Class) bool {
 	return m.Prog.IsSubclass(c.Qual, graphqlTypeBases...)
 }
 
+// isGrapheneField reports a Graphene field declared by assignment in a
+// class body: is_admin = graphene.Boolean(), items = graphene.List(Item).
+func (m *Model) isGrapheneField(c *semantic.Class, value syntax.Expr) bool {
+	call, ok := value.(*syntax.Call)
+	return ok && strings.HasPrefix(m.Prog.Qualify(c.Scope, call.Func), "graphene.")
+}
+
 // IsGraphQLTransport reports one of a GraphQL server's own HTTP routes
 // (GET, POST, WEBSOCKET on its path), as opposed to its fields' routes.
 func (e *Endpoint) IsGraphQLTransport() bool {
