@@ -8,7 +8,9 @@ import (
 // TestConditionalDependencies: dependencies written as a conditional
 // expression are the union of both branches, each marked with the
 // condition of its branch; a dependency in both branches is unconditional,
-// and a route with none stays unauthenticated.
+// and a route with none stays unauthenticated. A list variable appended to
+// under an if before the router is made reads the same way; appends after
+// it do not count.
 func TestConditionalDependencies(t *testing.T) {
 	m := loadModel(t, filepath.Join("testdata", "conddeps"))
 	for _, c := range []struct {
@@ -21,6 +23,8 @@ func TestConditionalDependencies(t *testing.T) {
 		{"GET", "/always", "get_current_user", ""},
 		{"POST", "/inverted", "get_current_user", "not settings.dev_mode"},
 		{"GET", "/open", "", ""},
+		{"GET", "/built", "get_current_user", "authentication_enabled"},
+		{"GET", "/late", "", ""},
 	} {
 		e := endpoint(t, m, c.method, c.path)
 		if c.auth == "" {

@@ -367,6 +367,11 @@ func (m *Model) dependencyList(mod *semantic.Module, s *semantic.Scope, e syntax
 	if ife, ok := e.(*syntax.IfExp); ok {
 		return m.conditionalDependencies(mod, s, ife)
 	}
+	if name, ok := e.(*syntax.Name); ok {
+		if deps, ok := m.builtDependencies(mod, s, name); ok {
+			return deps // see deplist.go
+		}
+	}
 	var out []*Dependency
 	for _, el := range elements(e) {
 		call, ok := el.(*syntax.Call)

@@ -60,3 +60,33 @@ def open_route():
 app.include_router(guarded)
 app.include_router(included, dependencies=(Depends(get_current_user),) if AUTH_ENABLED else ())
 app.include_router(always)
+
+
+def make_built_router(authentication_enabled: bool) -> APIRouter:
+    dependencies = [Depends(log_request)]
+    if authentication_enabled:
+        dependencies.append(Depends(get_current_user))
+    router = APIRouter(dependencies=dependencies)
+    dependencies.append(Depends(get_current_user))  # too late: not the router's
+
+    @router.get("/built")
+    def built_route():
+        return {}
+
+    return router
+
+
+def make_late_router() -> APIRouter:
+    deps = [Depends(log_request)]
+    router = APIRouter(dependencies=deps)
+    deps.append(Depends(get_current_user))  # after the router copied the list
+
+    @router.get("/late")
+    def late_route():
+        return {}
+
+    return router
+
+
+app.include_router(make_built_router(AUTH_ENABLED))
+app.include_router(make_late_router())
