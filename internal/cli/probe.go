@@ -48,12 +48,14 @@ func newProbeCmd() *cobra.Command {
 		Long: `Probe reads the API's OpenAPI document (--openapi, or /openapi.json and the
 usual places) and checks the running service: docs exposure, security headers,
 banners, CORS, error pages, authentication, JWT handling, BOLA with two users,
-mass assignment, injection signatures, login throttling and size limits.
+mass assignment, injection signatures, login throttling, size limits and
+GraphQL introspection.
 
 It is safe by default: it stays on the URL's scheme, host and port (redirects
 elsewhere are reported, not followed), sends at most --budget requests at
 --rate per second, and sends only GET, HEAD and OPTIONS unless --allow-unsafe
-(DELETE only to operations named with --allow-delete). Every finding carries
+(DELETE only to operations named with --allow-delete), besides read-only
+GraphQL introspection queries (POST, checked to hold no mutation). Every finding carries
 the request, the response excerpt and a curl command; credentials appear in
 them as $FASTAPI_AUDIT_TOKEN (and _2 for the second user) or
 $FASTAPI_AUDIT_HEADER, so set those variables to replay them.
@@ -127,7 +129,7 @@ func runProbe(cmd *cobra.Command, target string, o *probeFlags) error {
 		if proj, err = load([]string{o.source}, loadOptions{}); err != nil {
 			return err
 		}
-		opts.Targets = sourceTargets(proj)
+		opts.Targets, opts.GraphQL = sourceTargets(proj)
 	}
 	if prog := newProgress(cmd.ErrOrStderr(), o.common.quiet); prog != nil {
 		opts.Client.OnRequest = func(sent, budget int) {
@@ -198,17 +200,28 @@ func filterSelected(fs []*finding.Finding, sel config.Selector) []*finding.Findi
 
 var pathParamRE = regexp.MustCompile(`\{([^{}:]+)(?::[^{}]*)?\}`)
 
-// sourceTargets turns the static route inventory into operations to probe.
-func sourceTargets(p *project) []*openapi.Operation {
-	var out []*openapi.Operation
+// sourceTargets turns the static route inventory into operations to probe,
+// and the paths of its GraphQL servers. GraphQL root fields (QUERY
+// /graphql#me) are not HTTP operations: they name their server's path.
+func sourceTargets(p *project) (out []*openapi.Operation, graphql []string) {
+	seen := map[string]bool{}
 	for _, r := range p.routes() {
+		switch r.Method {
+		case "QUERY", "MUTATION", "SUBSCRIPTION":
+			path, _, _ := strings.Cut(r.Path, "#")
+			if !seen[path] && !strings.ContainsAny(path, "{<") {
+				seen[path] = true
+				graphql = append(graphql, path)
+			}
+			continue
+		}
 		op := &openapi.Operation{Method: r.Method, Path: pathParamRE.ReplaceAllString(r.Path, "{$1}")}
 		for _, m := range pathParamRE.FindAllStringSubmatch(r.Path, -1) {
 			op.Params = append(op.Params, &openapi.Param{Name: m[1], In: "path", Required: true})
 		}
 		out = append(out, op)
 	}
-	return out
+	return out, graphql
 }
 
 // confirmStatic runs the static rules the probe can check on the source

@@ -3,6 +3,9 @@ package cli
 import (
 	"encoding/json"
 	"net"
+	"os"
+	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 
@@ -114,5 +117,52 @@ func TestProbeWithSource(t *testing.T) {
 		if f.Live == nil || f.Live.Confirmed {
 			t.Errorf("hardened app: %s %s %s", f.RuleID, f.Function, f.Message)
 		}
+	}
+}
+
+// TestProbeGraphQLFromSource: with --source, the probe sends its
+// introspection query to the GraphQL servers of the static model, at
+// paths neither the document nor the conventions name. The source here is
+// a Strawberry app mounted where the vulnerable app serves its
+// authenticated GraphQL stand-in (/internal/gql).
+func TestProbeGraphQLFromSource(t *testing.T) {
+	vuln := probetest.Start(t, "vulnerable")
+	src := t.TempDir()
+	app := `import strawberry
+from fastapi import FastAPI
+from strawberry.fastapi import GraphQLRouter
+
+
+@strawberry.type
+class Query:
+    @strawberry.field
+    def hello(self) -> str:
+        return "hi"
+
+
+app = FastAPI()
+app.include_router(GraphQLRouter(strawberry.Schema(query=Query)), prefix="/internal/gql")
+`
+	if err := os.WriteFile(filepath.Join(src, "main.py"), []byte(app), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	alice := vuln.Users[0]
+	findings, _ := probeReport(t, ExitFindings, vuln.URL, "--select", "FA410", "--source", src,
+		"--login", alice.Name+":"+alice.Password)
+	var live []string
+	confirmed := false
+	for _, f := range findings {
+		if f.Live == nil {
+			live = append(live, f.Function)
+		} else {
+			confirmed = confirmed || f.Live.Confirmed
+		}
+	}
+	sort.Strings(live)
+	if strings.Join(live, ",") != "POST /graphql,POST /internal/gql" {
+		t.Errorf("live FA410 findings on %v, want POST /graphql and POST /internal/gql", live)
+	}
+	if !confirmed {
+		t.Errorf("the static FA410 finding of the source is not confirmed live: %+v", findings)
 	}
 }

@@ -626,7 +626,7 @@ func (m *Model) AuthNames(e *Endpoint) []string {
 			if d.Factory != "" {
 				names = append(names, d.Factory) // RoleACL > role_dependency > ...
 			}
-			names = append(names, d.Name())
+			names = append(names, d.Label())
 		}
 		return names
 	}

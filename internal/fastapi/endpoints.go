@@ -74,8 +74,8 @@ func (m *Model) addEndpoint(rt *Route, app *Router, full string, deps []*Depende
 		}
 	}
 	for _, d := range e.Deps {
-		if e.Auth == nil && d.Authenticates() {
-			e.Auth = authChain(d, 0)
+		if d.Authenticates() && (e.Auth == nil || e.Auth[0].Cond != "" && d.Cond == "") {
+			e.Auth = authChain(d, 0) // the first, preferring one listed unconditionally
 		}
 		collectAuthz(d, &e.Authz, map[*Dependency]bool{}, 0)
 		collectScopes(d, &e.Scopes, 0)
@@ -150,7 +150,7 @@ func (e *Endpoint) AuthText() string {
 	}
 	names := make([]string, len(e.Auth))
 	for i, d := range e.Auth {
-		names[i] = d.Name()
+		names[i] = d.Label()
 	}
 	return strings.Join(names, " > ")
 }

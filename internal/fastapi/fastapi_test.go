@@ -259,7 +259,7 @@ func TestAuthFactories(t *testing.T) {
 		"POST /decoded":                     "",                                                  // a library error is a 500
 		"POST /saml/setup":                  "",                                                  // a feature gate
 		"DELETE /files/{file_id}":           "signed_in",                                         // Depends(parameter) of a router factory
-		"DELETE /api/records/{record_id}":   "signed_in",                                         // dependencies list appended to
+		"DELETE /api/records/{record_id}":   "signed_in (if authentication_enabled)",             // dependencies list appended to under a setting
 		"POST /hooks/{hook_id}":             "session_or_login",                                  // dependencies= a parameter; Depends(a variable set in branches)
 	}
 	for k, w := range want {

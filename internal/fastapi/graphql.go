@@ -877,6 +877,80 @@ func (m *Model) isGraphQLType(c *semantic.Class) bool {
 	return m.Prog.IsSubclass(c.Qual, graphqlTypeBases...)
 }
 
+// ResolverFields are the fields of a Strawberry type that its methods
+// resolve (@strawberry.field def orders(self) -> list[Order]), as model
+// fields: the method's name, its return annotation as the type, the method
+// as the node. A client reaches them through any root field returning the
+// type; they are not routes. Nil for other models.
+func (m *Model) ResolverFields(dm *DataModel) []*Field {
+	if dm == nil || !dm.GraphQL {
+		return nil
+	}
+	var out []*Field
+	for _, st := range dm.Class.Node.Body {
+		fn, ok := st.(*syntax.FunctionDef)
+		if !ok || fn.Returns == nil {
+			continue
+		}
+		for _, d := range fn.Decorators {
+			if call, ok := d.(*syntax.Call); ok {
+				d = call.Func
+			}
+			if op, ok := strawberryFieldDecorators[m.Prog.Qualify(dm.Class.Outer, d)]; ok && op == "" {
+				out = append(out, &Field{Class: dm.Class, Name: fn.Name.Name, Node: fn, TypeExpr: fn.Returns,
+					Type: m.Prog.AnnotationType(dm.Class.Scope, fn.Returns)})
+				break
+			}
+		}
+	}
+	return out
+}
+
+// ResolverReadsCaller reports a resolver method whose body reads the caller
+// through its info parameter (info.context.user, ...): a filter or a check
+// by the current user.
+func ResolverReadsCaller(f *semantic.Function) bool {
+	info := "info"
+	for _, a := range f.Node.Args.Args {
+		if a.Annotation != nil && strings.HasSuffix(syntaxText(a.Annotation), "Info") {
+			info = a.Name.Name
+		}
+	}
+	for _, st := range f.Node.Body {
+		found := false
+		syntax.Inspect(st, func(n syntax.Node) bool {
+			if x, ok := n.(syntax.Expr); ok && !found && readsCaller(x, info) {
+				found = true
+			}
+			return !found
+		})
+		if found {
+			return true
+		}
+	}
+	return false
+}
+
+// syntaxText is a simple name or dotted attribute as text ("strawberry.Info").
+func syntaxText(e syntax.Expr) string {
+	switch v := e.(type) {
+	case *syntax.Name:
+		return v.ID
+	case *syntax.Attribute:
+		return syntaxText(v.Value) + "." + v.Attr.Name
+	case *syntax.Subscript:
+		return syntaxText(v.Value)
+	}
+	return ""
+}
+
+// isGrapheneField reports a Graphene field declared by assignment in a
+// class body: is_admin = graphene.Boolean(), items = graphene.List(Item).
+func (m *Model) isGrapheneField(c *semantic.Class, value syntax.Expr) bool {
+	call, ok := value.(*syntax.Call)
+	return ok && strings.HasPrefix(m.Prog.Qualify(c.Scope, call.Func), "graphene.")
+}
+
 // IsGraphQLTransport reports one of a GraphQL server's own HTTP routes
 // (GET, POST, WEBSOCKET on its path), as opposed to its fields' routes.
 func (e *Endpoint) IsGraphQLTransport() bool {

@@ -207,7 +207,12 @@ type Dependency struct {
 	Sub      []*Dependency // the dependencies of its parameters
 	Module   *semantic.Module
 	Factory  string // the project function whose call made it (RoleACL in `Annotated[Role, RoleACL(...)]`), or ""
-	info     *depInfo
+	// Cond is the condition under which a router or route lists the
+	// dependency, when it comes from one branch of a conditional
+	// expression (`[Depends(auth)] if settings.auth_enabled else []`):
+	// "settings.auth_enabled"; "" when it always applies.
+	Cond string
+	info *depInfo
 }
 
 // Authenticates reports whether the dependency (or one it depends on)

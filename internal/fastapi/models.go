@@ -133,7 +133,7 @@ func (m *Model) dataModel(c *semantic.Class) *DataModel {
 				}
 				continue
 			}
-			if dm.ORM {
+			if dm.ORM || dm.GraphQL && m.isGrapheneField(c, n.Value) {
 				for _, t := range n.Targets {
 					if name, ok := t.(*syntax.Name); ok && !strings.HasPrefix(name.ID, "__") {
 						dm.Fields = append(dm.Fields, m.field(c, name.ID, n, nil, n.Value))

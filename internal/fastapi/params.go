@@ -394,6 +394,14 @@ func (m *Model) returnedCallable(f *semantic.Function) *semantic.Function {
 }
 
 // dependencyList reads dependencies=[Depends(a), Security(b, scopes=[...])].
+//
+// A conditional expression, `[Depends(auth)] if settings.auth_enabled else
+// []`, is read as the union of its branches: a dependency listed in one
+// branch only gets that branch's condition in Cond ("settings.auth_enabled",
+// or "not ..." for the else branch), one listed in both stays
+// unconditional. Such a route is authenticated when the setting is on,
+// which is how a deployment that has authentication runs it; the inventory
+// shows the condition next to the dependency.
 func (m *Model) dependencyList(mod *semantic.Module, s *semantic.Scope, e syntax.Expr) []*Dependency {
 	return m.dependencyListFrom(mod, s, e, nil)
 }
@@ -403,7 +411,13 @@ func (m *Model) dependencyList(mod *semantic.Module, s *semantic.Scope, e syntax
 // at the top, where what cannot be resolved is reported.
 func (m *Model) dependencyListFrom(mod *semantic.Module, s *semantic.Scope, e syntax.Expr, seen map[*semantic.Symbol]bool) []*Dependency {
 	top := seen == nil
+	if ife, ok := e.(*syntax.IfExp); ok {
+		return m.conditionalDependencies(mod, s, ife)
+	}
 	if n, ok := e.(*syntax.Name); ok {
+		if deps, ok := m.builtDependencies(mod, s, n); ok {
+			return deps // see deplist.go
+		}
 		// dependencies=route_dependencies, a parameter of a router
 		// factory: the lists its callers pass.
 		if sym, sc := s.Lookup(n.ID); sym != nil && sym.Kind == semantic.ParamSym && sc != nil {
@@ -434,8 +448,53 @@ func (m *Model) dependencyListFrom(mod *semantic.Module, s *semantic.Scope, e sy
 		}
 		out = append(out, m.dependency(s, call, name == "Security", nil, s, nil, 0))
 	}
+	switch e.(type) {
+	case *syntax.List, *syntax.Tuple, *syntax.Set:
+		return out // a literal, perhaps empty
+	}
 	if out == nil && items == nil && e != nil && top {
 		m.diag(mod, e, "dependencies %s are not a literal list; they were not resolved", exprText(mod, e))
+	}
+	return out
+}
+
+// Label names the dependency with the condition it is listed under, when
+// there is one: "get_current_user (if settings.auth_enabled)".
+func (d *Dependency) Label() string {
+	if d.Cond == "" {
+		return d.Name()
+	}
+	return d.Name() + " (if " + strings.Join(strings.Fields(d.Cond), " ") + ")"
+}
+
+// conditionalDependencies reads the two branches of `deps if cond else
+// other`; see dependencyList.
+func (m *Model) conditionalDependencies(mod *semantic.Module, s *semantic.Scope, e *syntax.IfExp) []*Dependency {
+	cond := exprText(mod, e.Test)
+	body, orelse := m.dependencyList(mod, s, e.Body), m.dependencyList(mod, s, e.Orelse)
+	inBoth := func(d *Dependency, other []*Dependency) bool {
+		for _, o := range other {
+			if d.Callable != "" && o.Callable == d.Callable {
+				return true
+			}
+		}
+		return false
+	}
+	var out []*Dependency
+	for _, d := range body {
+		if !inBoth(d, orelse) && d.Cond == "" {
+			d.Cond = cond
+		}
+		out = append(out, d)
+	}
+	for _, d := range orelse {
+		if inBoth(d, body) {
+			continue
+		}
+		if d.Cond == "" {
+			d.Cond = "not " + cond
+		}
+		out = append(out, d)
 	}
 	return out
 }

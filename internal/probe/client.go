@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/tls"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -208,6 +209,10 @@ type Request struct {
 	Follow      bool   // follow redirects that stay in scope
 	MaxBody     int64  // bytes of the response read; 0 means the client's cap (the OpenAPI document gets its own)
 	Explicit    bool   // asked for by the user (--login): allowed whatever the method
+	// GraphQLQuery marks a POST whose JSON body is a read-only GraphQL
+	// query: it is sent without --allow-unsafe once the client has checked
+	// that the body holds no mutation or subscription (readOnlyGraphQL).
+	GraphQLQuery bool
 }
 
 // Response is the target's answer, its body read up to the client's cap.
@@ -262,6 +267,9 @@ func (c *Client) allowed(r *Request, u *url.URL) error {
 	if r.Explicit {
 		return nil
 	}
+	if r.GraphQLQuery && r.Method == http.MethodPost && readOnlyGraphQL(r.Body) {
+		return nil
+	}
 	switch r.Method {
 	case http.MethodGet, http.MethodHead, http.MethodOptions:
 		return nil
@@ -278,6 +286,32 @@ func (c *Client) allowed(r *Request, u *url.URL) error {
 		return ErrUnsafe
 	}
 	return nil
+}
+
+// readOnlyGraphQL reports a JSON body {"query": ...} whose GraphQL document
+// is a query: it starts with "{" or "query" and names no mutation or
+// subscription anywhere (a conservative reading: a field or string with
+// those words makes it unsafe too).
+func readOnlyGraphQL(body []byte) bool {
+	var req map[string]any
+	if json.Unmarshal(body, &req) != nil {
+		return false
+	}
+	q, ok := req["query"].(string)
+	if !ok || len(req) > 3 {
+		return false
+	}
+	for k := range req {
+		if k != "query" && k != "variables" && k != "operationName" {
+			return false
+		}
+	}
+	q = strings.TrimSpace(q)
+	if !strings.HasPrefix(q, "{") && !strings.HasPrefix(q, "query") {
+		return false
+	}
+	low := strings.ToLower(q)
+	return !strings.Contains(low, "mutation") && !strings.Contains(low, "subscription")
 }
 
 // Do sends a request within the limits. It never sends to another host,

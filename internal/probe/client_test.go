@@ -186,6 +186,41 @@ func TestClientUnsafeMethods(t *testing.T) {
 	}
 }
 
+// TestClientGraphQLQueries: a POST marked as a GraphQL query is sent
+// without --allow-unsafe only when its body is a query; a mutation, a
+// subscription or another body is refused like any POST.
+func TestClientGraphQLQueries(t *testing.T) {
+	srv, h := newTarget(t, func(w http.ResponseWriter, r *http.Request) {})
+	c := newTestClient(t, srv.URL, ClientOptions{})
+	ctx := context.Background()
+	for _, body := range []string{
+		`{"query": "{__schema{queryType{name}}}"}`,
+		`{"query": "query Q { me { id } }", "variables": {}, "operationName": "Q"}`,
+	} {
+		if _, err := c.Do(ctx, &Request{Method: "POST", Path: "/graphql", Body: []byte(body), GraphQLQuery: true}); err != nil {
+			t.Errorf("%s: %v", body, err)
+		}
+	}
+	for _, body := range []string{
+		`{"query": "mutation { deleteUser(id: 1) }"}`,
+		`{"query": "{ a } mutation M { deleteUser(id: 1) }"}`,
+		`{"query": "subscription { events }"}`,
+		`{"query": "{__schema{queryType{name}}}", "extensions": {}}`,
+		`[{"query": "{ a }"}]`,
+		`not json`,
+	} {
+		if _, err := c.Do(ctx, &Request{Method: "POST", Path: "/graphql", Body: []byte(body), GraphQLQuery: true}); !errors.Is(err, ErrUnsafe) {
+			t.Errorf("%s sent without --allow-unsafe: %v", body, err)
+		}
+	}
+	if _, err := c.Do(ctx, &Request{Method: "PUT", Path: "/graphql", Body: []byte(`{"query": "{ a }"}`), GraphQLQuery: true}); !errors.Is(err, ErrUnsafe) {
+		t.Errorf("PUT marked as a GraphQL query was sent: %v", err)
+	}
+	if n := h.n.Load(); n != 2 {
+		t.Errorf("server saw %d requests, want 2", n)
+	}
+}
+
 func TestClientBoundsResponses(t *testing.T) {
 	srv, _ := newTarget(t, func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {

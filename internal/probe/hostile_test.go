@@ -3,6 +3,7 @@ package probe
 import (
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 	"sync"
@@ -28,14 +29,21 @@ const hostileDoc = `{"openapi": "3.0.2", "info": {"title": "h", "version": "1"},
 // TestProbeOnAHostileTarget runs every check against a server that
 // redirects off the target and lists unsafe operations: the probe must not
 // leave the target, must not send unsafe methods without the flags, and
-// must keep its budget.
+// must keep its budget. The one POST allowed without --allow-unsafe is
+// the GraphQL check's introspection query, a read.
 func TestProbeOnAHostileTarget(t *testing.T) {
 	other, otherHits := newTarget(t, func(w http.ResponseWriter, r *http.Request) {})
 	var mu sync.Mutex
 	var methods []string
 	srv, _ := newTarget(t, func(w http.ResponseWriter, r *http.Request) {
+		m := r.Method + " " + r.URL.Path
+		if r.Method == http.MethodPost {
+			if b, _ := io.ReadAll(r.Body); string(b) == `{"query": "`+introspectionQuery+`"}` {
+				m = "INTROSPECT " + r.URL.Path
+			}
+		}
 		mu.Lock()
-		methods = append(methods, r.Method+" "+r.URL.Path)
+		methods = append(methods, m)
 		mu.Unlock()
 		switch {
 		case r.URL.Path == "/openapi.json":
@@ -68,7 +76,7 @@ func TestProbeOnAHostileTarget(t *testing.T) {
 		sawItems := false
 		for _, m := range methods {
 			verb, p, _ := strings.Cut(m, " ")
-			if verb == "DELETE" || (!unsafe && verb != "GET" && verb != "HEAD" && verb != "OPTIONS") {
+			if verb == "DELETE" || (!unsafe && verb != "GET" && verb != "HEAD" && verb != "OPTIONS" && verb != "INTROSPECT") {
 				t.Errorf("unsafe=%v: the probe sent %s", unsafe, m)
 			}
 			sawItems = sawItems || p == "/api/items"

@@ -41,6 +41,9 @@ type Options struct {
 	// Targets are operations known from elsewhere (the static route
 	// inventory of probe --source) that the document may lack.
 	Targets []*openapi.Operation
+	// GraphQL are the paths of GraphQL endpoints known from elsewhere (the
+	// GraphQL servers of the static model), relative to the target URL.
+	GraphQL []string
 	// MaxTime bounds the whole run: once it has passed no request is sent,
 	// the checks not yet run are named in a diagnostic, and what was found
 	// is reported. 0 means no bound.

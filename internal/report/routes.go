@@ -50,7 +50,7 @@ func Routes(m *fastapi.Model) []Route {
 			}
 			r.Auth = append(r.Auth, m.AuthNames(e)...)
 			for _, d := range e.Authz {
-				r.Authz = append(r.Authz, d.Name())
+				r.Authz = append(r.Authz, d.Label())
 			}
 			for _, d := range e.Deps {
 				for _, prm := range d.Params {

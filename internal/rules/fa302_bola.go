@@ -45,7 +45,10 @@ func init() {
 				"neither the query nor the handler refers to the authenticated user, and no dependency of the route " +
 				"authorizes (ownership dependencies such as `get_owned_item`, role checks, scopes). Routes scoped to a tenant " +
 				"in their path (`/orgs/{org_id}/...`) and class-based views (whose user lives on the instance) are not " +
-				"judged: there the scope is the tenant's, which the path dependency authorizes.",
+				"judged: there the scope is the tenant's, which the path dependency authorizes. GraphQL resolvers count too: " +
+				"root fields with an id argument, and resolver methods of the Strawberry types an authenticated root field " +
+				"returns (`Account.invoice(invoice_id)`) unless they read the caller from `info.context`, scope the load to " +
+				"their parent (`self`), or have permission classes of their own.",
 			Why: "Broken object level authorization is the most common API vulnerability: any signed-in user changes the " +
 				"id in the URL and reads, edits or deletes other users' orders, documents and accounts. Authentication " +
 				"alone does not prevent it.",
@@ -92,6 +95,7 @@ func init() {
 					break
 				}
 			}
+			nestedBOLA(p, byFunc) // see fa302_graphql.go
 		},
 	})
 }

@@ -26,7 +26,11 @@ func init() {
 				"`owner_id`, `balance`, ...), reported at the field; a request model or untyped request data splatted into an " +
 				"ORM model (`User(**user_in.dict())`, `Item(**row)`) or copied with a `setattr` loop or `.update(**data)`, " +
 				"reported at the copy; an SQLModel or SQLAlchemy table model taken directly as the body; and request models " +
-				"with `extra=\"allow\"`.",
+				"with `extra=\"allow\"`. GraphQL mutations count too: a privileged field of a Strawberry `@strawberry.input` " +
+				"or Graphene `InputObjectType` argument is reported where the resolver stores it, the input splatted or " +
+				"setattr-copied onto an ORM row (`User(**strawberry.asdict(data))`), or the field assigned to a row " +
+				"(`user.role = data.role`, `Project(owner_id=data.owner_id)`); a privileged input field the resolver " +
+				"only reads is not.",
 			Why: "A user who can send `\"is_admin\": true` in a sign-up or profile update promotes themselves; one who can " +
 				"send `id` or `owner_id` in an import overwrites other users' rows (broken object property level " +
 				"authorization).",
@@ -85,8 +89,17 @@ func init() {
 						bodies[prm.Name] = prm // read through await request.json() / form()
 					}
 				}
+				inputs := graphqlInputs(p, e) // see fa305_graphql.go
+				for _, prm := range e.Params {
+					if inputs[prm.Name] != nil {
+						bodies[prm.Name] = prm
+					}
+				}
 				if len(bodies) > 0 {
-					massCopies(p, e, bodies)
+					massCopies(p, e, bodies, inputs)
+				}
+				if inputs != nil {
+					graphqlFieldWrites(p, e, inputs)
 				}
 			}
 		},
@@ -94,8 +107,9 @@ func init() {
 }
 
 // massCopies reports request data copied wholesale onto ORM rows in a
-// handler: Model(**data), setattr loops and .update(**data).
-func massCopies(p *Pass, e *fastapi.Endpoint, bodies map[string]*fastapi.Param) {
+// handler: Model(**data), setattr loops and .update(**data). inputs are the
+// models of GraphQL input arguments among bodies.
+func massCopies(p *Pass, e *fastapi.Endpoint, bodies map[string]*fastapi.Param, inputs map[string][]*fastapi.DataModel) {
 	h := e.Handler
 	derived := map[string]*fastapi.Param{} // local name -> the body it comes from
 	requests := map[string]*fastapi.Param{}
@@ -197,7 +211,7 @@ func massCopies(p *Pass, e *fastapi.Endpoint, bodies map[string]*fastapi.Param) 
 					}
 					if src := from(d.Values[i]); src != nil {
 						how := "a dict merge into " + e.Module.File.Text(v.Targets[0])
-						reported = reportCopy(p, e, v, how, src)
+						reported = reportCopy(p, e, v, how, src, inputs)
 						break
 					}
 				}
@@ -211,7 +225,7 @@ func massCopies(p *Pass, e *fastapi.Endpoint, bodies map[string]*fastapi.Param) 
 					syntax.Inspect(inner, func(m syntax.Node) bool {
 						c, ok := m.(*syntax.Call)
 						if ok && !reported && calledName(c) == "setattr" && len(c.Args) == 3 && from(c.Args[1]) != nil {
-							reported = reportCopy(p, e, c, callText(e.Module.File, c), src)
+							reported = reportCopy(p, e, c, callText(e.Module.File, c), src, inputs)
 						}
 						return !reported
 					})
@@ -242,7 +256,7 @@ func massCopies(p *Pass, e *fastapi.Endpoint, bodies map[string]*fastapi.Param) 
 				}
 				if data != nil {
 					if src := from(data); src != nil {
-						reported = reportCopy(p, e, v, callText(e.Module.File, v), src)
+						reported = reportCopy(p, e, v, callText(e.Module.File, v), src, inputs)
 					}
 				}
 			}
@@ -262,11 +276,14 @@ func ormReceiver(p *Pass, e *fastapi.Endpoint, c *syntax.Call) bool {
 		return true
 	}
 	name, ok := attr.Value.(*syntax.Name)
-	if !ok {
-		return false
-	}
+	return ok && ormLocal(p, e, name.ID)
+}
+
+// ormLocal reports a handler variable holding a stored record: a
+// dependency's result, or a value built from an ORM model.
+func ormLocal(p *Pass, e *fastapi.Endpoint, local string) bool {
 	for _, prm := range e.Params {
-		if prm.Name == name.ID && prm.Kind == fastapi.DependencyParam {
+		if prm.Name == local && prm.Kind == fastapi.DependencyParam {
 			return true // the current user or a loaded row from a dependency
 		}
 	}
@@ -278,7 +295,7 @@ func ormReceiver(p *Pass, e *fastapi.Endpoint, c *syntax.Call) bool {
 			if !ok || orm || len(a.Targets) != 1 {
 				return !orm
 			}
-			if t, ok := a.Targets[0].(*syntax.Name); !ok || t.ID != name.ID {
+			if t, ok := a.Targets[0].(*syntax.Name); !ok || t.ID != local {
 				return true
 			}
 			syntax.Inspect(a.Value, func(m syntax.Node) bool {
@@ -298,7 +315,7 @@ func ormReceiver(p *Pass, e *fastapi.Endpoint, c *syntax.Call) bool {
 // reportCopy reports one copy if the data can carry privileged fields: a
 // model that declares them (and does not exclude them), or data of unknown
 // shape.
-func reportCopy(p *Pass, e *fastapi.Endpoint, at syntax.Node, how string, src *fastapi.Param) bool {
+func reportCopy(p *Pass, e *fastapi.Endpoint, at syntax.Node, how string, src *fastapi.Param, inputs map[string][]*fastapi.DataModel) bool {
 	// user_in.model_dump(exclude={...}) anywhere in the handler.
 	excluded := map[string]bool{}
 	for _, st := range e.Handler.Node.Body {
@@ -335,6 +352,9 @@ func reportCopy(p *Pass, e *fastapi.Endpoint, at syntax.Node, how string, src *f
 	var models []*fastapi.DataModel
 	if src.Kind == fastapi.BodyParam && src.TypeExpr != nil {
 		models = p.Model.ModelsIn(e.Handler.Outer, src.TypeExpr)
+	}
+	if ms := inputs[src.Name]; ms != nil && src.Kind == fastapi.GraphQLArg {
+		models = ms
 	}
 	if len(models) == 0 {
 		p.Report(e.Module, at, "%s copies request data of any shape from %s onto a stored record with %s: the client chooses the columns, id and owner included",

@@ -33,7 +33,9 @@ func init() {
 				"`list[...]`/`Optional[...]` included) has fields holding secrets: password hashes, salts, reset and " +
 				"verification codes, OTP/MFA secrets, private keys, card numbers; and, on GET routes, tokens and API " +
 				"keys. Fields excluded with `Field(exclude=True)` or `response_model_exclude`, and `SecretStr` fields " +
-				"(serialised masked), are not reported.",
+				"(serialised masked), are not reported. GraphQL fields are judged on the Strawberry type they return, the " +
+				"types its fields and resolver methods return included (`strawberry.Private` fields are not in the schema; " +
+				"a field holding objects is judged by their type's fields).",
 			Why: "FastAPI serialises every field of the response model. Returning the ORM user through a model that " +
 				"declares `hashed_password` hands offline-crackable hashes, or live tokens, to any caller of the route " +
 				"(broken object property level authorization).",
@@ -80,9 +82,12 @@ func init() {
 					top = exposed[0].Class.Node.Name.Name
 				}
 				for _, dm := range exposed {
-					for _, f := range p.Model.AllFields(dm) {
+					for _, f := range exposedFields(p.Model, dm) {
 						if excluded[f.Name] || !sensitive(f, read) {
 							continue
+						}
+						if dm.GraphQL && f.TypeExpr != nil && len(p.Model.ModelsIn(dm.Class.Scope, f.TypeExpr)) > 0 {
+							continue // an object field (secrets: list[Secret]): judged by the nested type's fields
 						}
 						if model == "" {
 							model = dm.Class.Node.Name.Name
@@ -113,10 +118,16 @@ func init() {
 }
 
 // exposedModels returns the models a response type serialises, nested
-// models two levels deep included.
+// models two levels deep included (for Strawberry types, those its
+// resolver methods return as well).
 func exposedModels(m *fastapi.Model, s *semantic.Scope, typ syntax.Expr) []*fastapi.DataModel {
 	out := m.ModelsIn(s, typ)
 	seen := map[*fastapi.DataModel]bool{}
+	// GraphQL root types reached again (a payload's `query: Query` field)
+	// add nothing: their fields are root fields, judged as routes.
+	for _, dm := range rootTypes(m) {
+		seen[dm] = true
+	}
 	for _, dm := range out {
 		seen[dm] = true
 	}
@@ -126,7 +137,7 @@ func exposedModels(m *fastapi.Model, s *semantic.Scope, typ syntax.Expr) []*fast
 			if dm.ORM && !dm.Pydantic {
 				continue // relationships of a mapped class are not serialised by name
 			}
-			for _, f := range dm.Fields {
+			for _, f := range exposedFields(m, dm) {
 				if f.TypeExpr == nil {
 					continue
 				}
@@ -139,6 +150,43 @@ func exposedModels(m *fastapi.Model, s *semantic.Scope, typ syntax.Expr) []*fast
 			}
 		}
 		start = end
+	}
+	return out
+}
+
+// exposedFields are the fields of a model a client receives: for GraphQL
+// types, the declared fields but strawberry.Private ones, plus the fields
+// resolved by methods; for other models, every field.
+func exposedFields(m *fastapi.Model, dm *fastapi.DataModel) []*fastapi.Field {
+	all := m.AllFields(dm)
+	if !dm.GraphQL {
+		return all
+	}
+	out := make([]*fastapi.Field, 0, len(all))
+	for _, f := range all {
+		if sub, ok := f.TypeExpr.(*syntax.Subscript); ok && strings.HasSuffix(m.Prog.Qualify(f.Class.Scope, sub.Value), "Private") {
+			continue // strawberry.Private[...]: server-side state, not in the schema
+		}
+		out = append(out, f)
+	}
+	return append(out, m.ResolverFields(dm)...)
+}
+
+// rootTypes are the models of the GraphQL root types (Query, Mutation and
+// their mixins) the program's servers execute.
+func rootTypes(m *fastapi.Model) []*fastapi.DataModel {
+	var out []*fastapi.DataModel
+	seen := map[string]bool{}
+	for _, srv := range m.GraphQL {
+		for _, f := range srv.Fields {
+			if f.Resolver == nil || f.Resolver.Class == nil || seen[f.Resolver.Class.Qual] {
+				continue
+			}
+			seen[f.Resolver.Class.Qual] = true
+			if dm := m.ModelOf(f.Resolver.Class.Qual); dm != nil {
+				out = append(out, dm)
+			}
+		}
 	}
 	return out
 }

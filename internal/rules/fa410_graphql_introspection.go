@@ -16,7 +16,10 @@ func init() {
 				"nor a `NoSchemaIntrospectionCustomRule` validation rule, an Ariadne `GraphQL` app without `introspection=False` " +
 				"(its default is on) or with a constant `True`, a Graphene app (starlette-graphene3 `GraphQLApp`) in a program " +
 				"that never imports an introspection-disabling rule. A value read from settings, an extension chosen by a " +
-				"condition, extension lists built elsewhere and servers only included in some environments are not reported.",
+				"condition, extension lists built elsewhere and servers only included in some environments are not reported. " +
+				"`probe` confirms it live: it sends the query `{__schema{queryType{name}}}` (a POST, sent without " +
+				"`--allow-unsafe` since it only reads) to the GraphQL endpoints of the OpenAPI document, of the source " +
+				"(`--source`) or at `/graphql` and `/api/graphql`, and reports those that answer with `__schema` data.",
 			Why: "Introspection hands out the whole schema: every query, mutation, argument and type, internal and " +
 				"administrative operations included. Attackers use it to map the API and generate attack queries; the " +
 				"interactive IDE and code generators need it only during development.",

