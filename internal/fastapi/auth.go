@@ -186,7 +186,13 @@ func (m *Model) checks(f *semantic.Function, userParams *regexp.Regexp, clientPa
 		// It lets requests without credentials through: optional.
 		c.unauthorized, c.forbiddenCredential, c.via = false, false, ""
 	}
+	swallowed := swallowedCalls(f)
 	for _, call := range f.Calls(m.Prog) {
+		if swallowed[call.Node] {
+			// Called inside `try:` whose handler turns the auth error
+			// into None: the caller goes on without a user.
+			continue
+		}
 		if call.Func == nil && c.via == "" {
 			// A checker the program cannot resolve (a method of an
 			// abstract provider) named for what it does:
@@ -245,6 +251,134 @@ func (m *Model) checks(f *semantic.Function, userParams *regexp.Regexp, clientPa
 		}
 	}
 	return c
+}
+
+// swallowedCalls returns the calls f makes inside a `try:` whose handler
+// catches an authentication error (a bare except, Exception,
+// HTTPException or an exception named for authentication) and answers it
+// with None or a default value without raising: whatever those calls
+// raise does not reach the request, so a dependency shaped like
+// `try: return await current_user(token) / except AuthError: return None`
+// makes authentication optional.
+func swallowedCalls(f *semantic.Function) map[*syntax.Call]bool {
+	var out map[*syntax.Call]bool
+	var walk func(stmts []syntax.Stmt)
+	walk = func(stmts []syntax.Stmt) {
+		for _, st := range stmts {
+			switch n := st.(type) {
+			case *syntax.FunctionDef, *syntax.ClassDef:
+				continue
+			case *syntax.Try:
+				if swallowsAuthError(n.Handlers) {
+					for _, b := range n.Body {
+						syntax.Inspect(b, func(x syntax.Node) bool {
+							switch x := x.(type) {
+							case *syntax.FunctionDef, *syntax.ClassDef:
+								return false
+							case *syntax.Call:
+								if out == nil {
+									out = map[*syntax.Call]bool{}
+								}
+								out[x] = true
+							}
+							return true
+						})
+					}
+				} else {
+					walk(n.Body)
+				}
+				for _, h := range n.Handlers {
+					walk(h.Body)
+				}
+				walk(n.Orelse)
+				walk(n.Finalbody)
+			case *syntax.If:
+				walk(n.Body)
+				walk(n.Orelse)
+			case *syntax.With:
+				walk(n.Body)
+			case *syntax.For:
+				walk(n.Body)
+				walk(n.Orelse)
+			case *syntax.While:
+				walk(n.Body)
+				walk(n.Orelse)
+			}
+		}
+	}
+	walk(f.Node.Body)
+	return out
+}
+
+// swallowsAuthError reports handlers of which one catches an
+// authentication error and returns None or a default value without
+// raising.
+func swallowsAuthError(handlers []*syntax.ExceptHandler) bool {
+	for _, h := range handlers {
+		if !catchesAuthError(h.Type) {
+			continue
+		}
+		raises := false
+		for _, st := range h.Body {
+			raises = raises || containsRaise(st)
+		}
+		if raises {
+			continue
+		}
+		for _, st := range h.Body {
+			if r, ok := st.(*syntax.Return); ok && defaultValue(r.Value) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// catchesAuthError reports an except clause's type that takes in an
+// authentication error: none (a bare except), Exception, HTTPException,
+// an exception named for authentication, or a tuple with one of those.
+func catchesAuthError(t syntax.Expr) bool {
+	switch t := t.(type) {
+	case nil:
+		return true
+	case *syntax.Tuple:
+		for _, e := range t.Elts {
+			if catchesAuthError(e) {
+				return true
+			}
+		}
+		return false
+	case *syntax.Name:
+		return catchAllName(t.ID)
+	case *syntax.Attribute:
+		return catchAllName(t.Attr.Name)
+	}
+	return false
+}
+
+func catchAllName(n string) bool {
+	switch n {
+	case "Exception", "BaseException", "HTTPException", "StarletteHTTPException":
+		return true
+	}
+	return authErrorRE.MatchString(n)
+}
+
+// defaultValue reports a returned value that stands for "no user": None,
+// nothing, a constant, a name (a default held elsewhere) or an empty
+// collection.
+func defaultValue(e syntax.Expr) bool {
+	switch e := e.(type) {
+	case nil, *syntax.Constant, *syntax.Name:
+		return true
+	case *syntax.List:
+		return len(e.Elts) == 0
+	case *syntax.Tuple:
+		return len(e.Elts) == 0
+	case *syntax.Dict:
+		return len(e.Keys) == 0
+	}
+	return false
 }
 
 // checkerCallRE names checkers by what they do, for calls the program

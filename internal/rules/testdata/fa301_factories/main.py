@@ -5,6 +5,8 @@ from fastapi import APIRouter, Depends, FastAPI
 from auth import (
     WorkspaceCaller,
     access_control,
+    caller_or_login,
+    caller_or_none,
     current_active_user,
     decode_only,
     feature_enabled,
@@ -122,3 +124,13 @@ def hooks_router(use_session: bool) -> APIRouter:
 
 
 app.include_router(hooks_router(True))
+
+
+@app.delete("/soft/{item_id}")  # expect: FA301
+def delete_soft(item_id: int, caller=Depends(caller_or_none)):
+    return {}
+
+
+@app.delete("/strict/{item_id}")
+def delete_strict(item_id: int, caller=Depends(caller_or_login)):
+    return {}
