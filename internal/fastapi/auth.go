@@ -318,11 +318,7 @@ func swallowsAuthError(handlers []*syntax.ExceptHandler) bool {
 		if !catchesAuthError(h.Type) {
 			continue
 		}
-		raises := false
-		for _, st := range h.Body {
-			raises = raises || containsRaise(st)
-		}
-		if raises {
+		if !quietHandler(h.Body) {
 			continue
 		}
 		for _, st := range h.Body {
@@ -332,6 +328,27 @@ func swallowsAuthError(handlers []*syntax.ExceptHandler) bool {
 		}
 	}
 	return false
+}
+
+// quietHandler reports an except body that neither raises nor answers
+// the request itself (an awaited call: sending a response): only
+// returns, passes, assignments and logging calls.
+func quietHandler(body []syntax.Stmt) bool {
+	for _, st := range body {
+		if containsRaise(st) {
+			return false
+		}
+		switch n := st.(type) {
+		case *syntax.Return, *syntax.Pass, *syntax.Assign:
+		case *syntax.ExprStmt:
+			if _, ok := n.Value.(*syntax.Call); !ok {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // catchesAuthError reports an except clause's type that takes in an
@@ -766,6 +783,9 @@ func (m *Model) AuthNames(e *Endpoint) []string {
 	}
 	if mw := m.authMiddleware(e); mw != "" {
 		return []string{"middleware:" + mw}
+	}
+	if g := m.mountGuard(e.Route); g != "" {
+		return []string{"middleware:" + g}
 	}
 	if authn, _ := m.EndpointChecks(e); authn && !issuesCredentials(e.FullPath) {
 		via := e.Route.checks.via

@@ -218,6 +218,8 @@ func TestAuthMechanisms(t *testing.T) {
 		"apps.logged POST /jobs/{job_id}":          "handler:authenticate_or_raise", // in a function run in a thread, by an unresolved provider
 		"apps.keyed DELETE /keys/{key_id}":         "middleware:require_key",        // @app.middleware("http") function
 		"apps.logged GET /reports/{report_id}":     "handler:authenticate_or_raise", // a checker handed to the thread pool
+		"apps.tools MOUNT /tools":                  "middleware:UserRequired",       // an ASGI wrapper around the mounted app
+		"apps.tools MOUNT /plain":                  "",                              // a wrapper that checks nothing
 	}
 	for k, w := range want {
 		if g, ok := got[k]; !ok || g != w {

@@ -134,6 +134,7 @@ type Route struct {
 	Conds         *Conds        // conditions of the if statements around the declaration
 	GraphQL       *GraphQLField // for a GraphQL root field's route (method QUERY, MUTATION or SUBSCRIPTION), its field
 	Starlette     bool          // a Starlette endpoint: called with the request or websocket itself, not with parameters FastAPI fills
+	Wrappers      []string      // for a mount, the program classes constructed around the mounted app (Guard(inner_app)), qualified
 
 	checks     handlerChecks // EndpointChecks' answer, computed once
 	checksOnce sync.Once
