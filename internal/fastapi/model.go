@@ -40,9 +40,13 @@ type Model struct {
 	attrNames    map[*syntax.Call]string          // class.attr of constructor calls assigned to self attributes
 	ctxCache     map[*semantic.Function][]flowEnv // funcContexts' answers
 	usesSeen     map[useKey]bool                  // statements already applied to a router in some context
-	routesDone   map[*Router]bool                 // routers whose routes= list was read
-	compSyms     map[compKey]*semantic.Symbol     // comprehension variables, which scopes do not bind
-	variants     map[variantKey]*Router           // routers a factory makes at each call site (see variants.go)
+	// methodsByName lists the program methods of each name (methodsNamed);
+	// dispatchSeen the calls on objects of unknown class already diagnosed.
+	methodsByName map[string][]*semantic.Function
+	dispatchSeen  map[*syntax.Call]bool
+	routesDone    map[*Router]bool             // routers whose routes= list was read
+	compSyms      map[compKey]*semantic.Symbol // comprehension variables, which scopes do not bind
+	variants      map[variantKey]*Router       // routers a factory makes at each call site (see variants.go)
 }
 
 // Diagnostic is something the model could not resolve statically.
