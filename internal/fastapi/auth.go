@@ -558,12 +558,76 @@ func (m *Model) EndpointChecks(e *Endpoint) (authn, authz bool) {
 		if !r.checks.authn && redirectsToLogin(e.Handler) {
 			r.checks.authn, r.checks.via = true, e.Handler.Node.Name.Name
 		}
+		if !r.checks.authn && len(e.Methods) > 0 && e.Methods[0] == "WEBSOCKET" && closesWithoutCredential(e.Handler, depParams(e), e.Handler.Node.Body, 0) {
+			// A websocket handler that leaves (closing the socket) when
+			// its optional user or claims are missing.
+			r.checks.authn, r.checks.via = true, e.Handler.Node.Name.Name
+		}
 		if !r.checks.authn && m.rejectsRequests(e.Handler, 0, map[*semantic.Function]bool{}) {
 			// It answers 401 or 403 itself: return JSONResponse(status_code=401).
 			r.checks.authn, r.checks.via = true, e.Handler.Node.Name.Name
 		}
 	})
 	return r.checks.authn, r.checks.authz
+}
+
+// depParams returns the matcher of an endpoint's parameters filled by
+// dependencies, or nil.
+func depParams(e *Endpoint) *regexp.Regexp {
+	var names []string
+	for _, p := range e.Params {
+		if p.Kind == DependencyParam {
+			names = append(names, regexp.QuoteMeta(p.Name))
+		}
+	}
+	if len(names) == 0 {
+		return nil
+	}
+	return regexp.MustCompile(`\b(` + strings.Join(names, "|") + `)\b`)
+}
+
+// closesWithoutCredential reports a handler that first tests its own
+// credential-like value or one a dependency filled (deps: a user or
+// claims an optional dependency gave) for
+// absence and returns or closes the connection then, before anything else
+// is done: `if claims is None: await websocket.close(); return`. Its
+// opening statements are looked at, through try and with blocks.
+func closesWithoutCredential(f *semantic.Function, deps *regexp.Regexp, body []syntax.Stmt, depth int) bool {
+	if depth > 2 {
+		return false
+	}
+	for i, st := range body {
+		if i > 2 {
+			return false
+		}
+		switch n := st.(type) {
+		case *syntax.Try:
+			return closesWithoutCredential(f, deps, n.Body, depth+1)
+		case *syntax.With:
+			return closesWithoutCredential(f, deps, n.Body, depth+1)
+		case *syntax.If:
+			text := f.Module.File.Text(n.Test)
+			named := credentialRE.MatchString(text) || deps != nil && deps.MatchString(text)
+			if named && absentTest(n.Test) && readsOwnLocal(f, n.Test) && leaves(f, n.Body) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// leaves reports a block that returns, raises or closes the connection.
+func leaves(f *semantic.Function, body []syntax.Stmt) bool {
+	for _, st := range body {
+		switch st.(type) {
+		case *syntax.Return, *syntax.Raise:
+			return true
+		}
+		if strings.Contains(f.Module.File.Text(st), ".close(") {
+			return true
+		}
+	}
+	return false
 }
 
 // wordsRE matches any of the names as a whole word; compiled once per set

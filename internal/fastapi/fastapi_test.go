@@ -260,6 +260,10 @@ func TestAuthFactories(t *testing.T) {
 		"POST /notes":                       "signed_in",                                         // raise unauthorized()
 		"POST /decoded":                     "",                                                  // a library error is a 500
 		"POST /saml/setup":                  "",                                                  // a feature gate
+		"DELETE /soft/{item_id}":            "",                                                  // try: the strict check; except: None
+		"DELETE /strict/{item_id}":          "caller_or_login",                                   // the except re-raises
+		"WEBSOCKET /feed":                   "handler:feed",                                      // leaves when the optional caller is missing
+		"WEBSOCKET /open-feed":              "",                                                  // serves anyone
 		"DELETE /files/{file_id}":           "signed_in",                                         // Depends(parameter) of a router factory
 		"DELETE /api/records/{record_id}":   "signed_in",                                         // dependencies list appended to
 		"POST /hooks/{hook_id}":             "session_or_login",                                  // dependencies= a parameter; Depends(a variable set in branches)

@@ -1,6 +1,6 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, FastAPI
+from fastapi import APIRouter, Depends, FastAPI, WebSocket
 
 from auth import (
     WorkspaceCaller,
@@ -134,3 +134,20 @@ def delete_soft(item_id: int, caller=Depends(caller_or_none)):
 @app.delete("/strict/{item_id}")
 def delete_strict(item_id: int, caller=Depends(caller_or_login)):
     return {}
+
+
+@app.websocket("/feed")
+async def feed(websocket: WebSocket, caller=Depends(caller_or_none)):
+    """Leaves before subscribing when the optional caller is missing."""
+    try:
+        if caller is None:
+            return
+        await websocket.accept()
+    finally:
+        await websocket.close()
+
+
+@app.websocket("/open-feed")
+async def open_feed(websocket: WebSocket, caller=Depends(caller_or_none)):
+    await websocket.accept()
+    await websocket.send_json({"caller": caller})
