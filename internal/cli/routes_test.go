@@ -26,7 +26,7 @@ func run(t *testing.T, args ...string) (string, string, int) {
 // TestRoutesGolden checks the routes inventory of the fixture apps against
 // reviewed golden files: any difference fails.
 func TestRoutesGolden(t *testing.T) {
-	for _, app := range []string{"layered", "modern", "views", "flow", "starlette", "authshapes"} {
+	for _, app := range []string{"layered", "modern", "views", "flow", "starlette", "authshapes", "dispatch"} {
 		t.Run(app, func(t *testing.T) {
 			dir := filepath.Join("..", "fastapi", "testdata", app)
 			out, errOut, code := run(t, "routes", dir)

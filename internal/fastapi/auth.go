@@ -186,7 +186,13 @@ func (m *Model) checks(f *semantic.Function, userParams *regexp.Regexp, clientPa
 		// It lets requests without credentials through: optional.
 		c.unauthorized, c.forbiddenCredential, c.via = false, false, ""
 	}
+	swallowed := swallowedCalls(f)
 	for _, call := range f.Calls(m.Prog) {
+		if swallowed[call.Node] {
+			// Called inside `try:` whose handler turns the auth error
+			// into None: the caller goes on without a user.
+			continue
+		}
 		if call.Func == nil && c.via == "" {
 			// A checker the program cannot resolve (a method of an
 			// abstract provider) named for what it does:
@@ -245,6 +251,151 @@ func (m *Model) checks(f *semantic.Function, userParams *regexp.Regexp, clientPa
 		}
 	}
 	return c
+}
+
+// swallowedCalls returns the calls f makes inside a `try:` whose handler
+// catches an authentication error (a bare except, Exception,
+// HTTPException or an exception named for authentication) and answers it
+// with None or a default value without raising: whatever those calls
+// raise does not reach the request, so a dependency shaped like
+// `try: return await current_user(token) / except AuthError: return None`
+// makes authentication optional.
+func swallowedCalls(f *semantic.Function) map[*syntax.Call]bool {
+	var out map[*syntax.Call]bool
+	var walk func(stmts []syntax.Stmt)
+	walk = func(stmts []syntax.Stmt) {
+		for _, st := range stmts {
+			switch n := st.(type) {
+			case *syntax.FunctionDef, *syntax.ClassDef:
+				continue
+			case *syntax.Try:
+				if swallowsAuthError(n.Handlers) {
+					for _, b := range n.Body {
+						syntax.Inspect(b, func(x syntax.Node) bool {
+							switch x := x.(type) {
+							case *syntax.FunctionDef, *syntax.ClassDef:
+								return false
+							case *syntax.Call:
+								if out == nil {
+									out = map[*syntax.Call]bool{}
+								}
+								out[x] = true
+							}
+							return true
+						})
+					}
+				} else {
+					walk(n.Body)
+				}
+				for _, h := range n.Handlers {
+					walk(h.Body)
+				}
+				walk(n.Orelse)
+				walk(n.Finalbody)
+			case *syntax.If:
+				walk(n.Body)
+				walk(n.Orelse)
+			case *syntax.With:
+				walk(n.Body)
+			case *syntax.For:
+				walk(n.Body)
+				walk(n.Orelse)
+			case *syntax.While:
+				walk(n.Body)
+				walk(n.Orelse)
+			}
+		}
+	}
+	walk(f.Node.Body)
+	return out
+}
+
+// swallowsAuthError reports handlers of which one catches an
+// authentication error and returns None or a default value without
+// raising.
+func swallowsAuthError(handlers []*syntax.ExceptHandler) bool {
+	for _, h := range handlers {
+		if !catchesAuthError(h.Type) {
+			continue
+		}
+		if !quietHandler(h.Body) {
+			continue
+		}
+		for _, st := range h.Body {
+			if r, ok := st.(*syntax.Return); ok && defaultValue(r.Value) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// quietHandler reports an except body that neither raises nor answers
+// the request itself (an awaited call: sending a response): only
+// returns, passes, assignments and logging calls.
+func quietHandler(body []syntax.Stmt) bool {
+	for _, st := range body {
+		if containsRaise(st) {
+			return false
+		}
+		switch n := st.(type) {
+		case *syntax.Return, *syntax.Pass, *syntax.Assign:
+		case *syntax.ExprStmt:
+			if _, ok := n.Value.(*syntax.Call); !ok {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// catchesAuthError reports an except clause's type that takes in an
+// authentication error: none (a bare except), Exception, HTTPException,
+// an exception named for authentication, or a tuple with one of those.
+func catchesAuthError(t syntax.Expr) bool {
+	switch t := t.(type) {
+	case nil:
+		return true
+	case *syntax.Tuple:
+		for _, e := range t.Elts {
+			if catchesAuthError(e) {
+				return true
+			}
+		}
+		return false
+	case *syntax.Name:
+		return catchAllName(t.ID)
+	case *syntax.Attribute:
+		return catchAllName(t.Attr.Name)
+	}
+	return false
+}
+
+func catchAllName(n string) bool {
+	switch n {
+	case "Exception", "BaseException", "HTTPException", "StarletteHTTPException":
+		return true
+	}
+	return authErrorRE.MatchString(n)
+}
+
+// defaultValue reports a returned value that stands for "no user": None,
+// nothing, a constant, a name (a default held elsewhere) or an empty
+// collection.
+func defaultValue(e syntax.Expr) bool {
+	switch e := e.(type) {
+	case nil, *syntax.Constant, *syntax.Name:
+		return true
+	case *syntax.List:
+		return len(e.Elts) == 0
+	case *syntax.Tuple:
+		return len(e.Elts) == 0
+	case *syntax.Dict:
+		return len(e.Keys) == 0
+	}
+	return false
 }
 
 // checkerCallRE names checkers by what they do, for calls the program
@@ -407,12 +558,76 @@ func (m *Model) EndpointChecks(e *Endpoint) (authn, authz bool) {
 		if !r.checks.authn && redirectsToLogin(e.Handler) {
 			r.checks.authn, r.checks.via = true, e.Handler.Node.Name.Name
 		}
+		if !r.checks.authn && len(e.Methods) > 0 && e.Methods[0] == "WEBSOCKET" && closesWithoutCredential(e.Handler, depParams(e), e.Handler.Node.Body, 0) {
+			// A websocket handler that leaves (closing the socket) when
+			// its optional user or claims are missing.
+			r.checks.authn, r.checks.via = true, e.Handler.Node.Name.Name
+		}
 		if !r.checks.authn && m.rejectsRequests(e.Handler, 0, map[*semantic.Function]bool{}) {
 			// It answers 401 or 403 itself: return JSONResponse(status_code=401).
 			r.checks.authn, r.checks.via = true, e.Handler.Node.Name.Name
 		}
 	})
 	return r.checks.authn, r.checks.authz
+}
+
+// depParams returns the matcher of an endpoint's parameters filled by
+// dependencies, or nil.
+func depParams(e *Endpoint) *regexp.Regexp {
+	var names []string
+	for _, p := range e.Params {
+		if p.Kind == DependencyParam {
+			names = append(names, regexp.QuoteMeta(p.Name))
+		}
+	}
+	if len(names) == 0 {
+		return nil
+	}
+	return regexp.MustCompile(`\b(` + strings.Join(names, "|") + `)\b`)
+}
+
+// closesWithoutCredential reports a handler that first tests its own
+// credential-like value or one a dependency filled (deps: a user or
+// claims an optional dependency gave) for
+// absence and returns or closes the connection then, before anything else
+// is done: `if claims is None: await websocket.close(); return`. Its
+// opening statements are looked at, through try and with blocks.
+func closesWithoutCredential(f *semantic.Function, deps *regexp.Regexp, body []syntax.Stmt, depth int) bool {
+	if depth > 2 {
+		return false
+	}
+	for i, st := range body {
+		if i > 2 {
+			return false
+		}
+		switch n := st.(type) {
+		case *syntax.Try:
+			return closesWithoutCredential(f, deps, n.Body, depth+1)
+		case *syntax.With:
+			return closesWithoutCredential(f, deps, n.Body, depth+1)
+		case *syntax.If:
+			text := f.Module.File.Text(n.Test)
+			named := credentialRE.MatchString(text) || deps != nil && deps.MatchString(text)
+			if named && absentTest(n.Test) && readsOwnLocal(f, n.Test) && leaves(f, n.Body) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// leaves reports a block that returns, raises or closes the connection.
+func leaves(f *semantic.Function, body []syntax.Stmt) bool {
+	for _, st := range body {
+		switch st.(type) {
+		case *syntax.Return, *syntax.Raise:
+			return true
+		}
+		if strings.Contains(f.Module.File.Text(st), ".close(") {
+			return true
+		}
+	}
+	return false
 }
 
 // wordsRE matches any of the names as a whole word; compiled once per set
@@ -632,6 +847,9 @@ func (m *Model) AuthNames(e *Endpoint) []string {
 	}
 	if mw := m.authMiddleware(e); mw != "" {
 		return []string{"middleware:" + mw}
+	}
+	if g := m.mountGuard(e.Route); g != "" {
+		return []string{"middleware:" + g}
 	}
 	if authn, _ := m.EndpointChecks(e); authn && !issuesCredentials(e.FullPath) {
 		via := e.Route.checks.via

@@ -31,6 +31,7 @@ func Build(prog *semantic.Program, opts Options) *Model {
 		attrNames:    map[*syntax.Call]string{},
 		ctxCache:     map[*semantic.Function][]flowEnv{},
 		usesSeen:     map[useKey]bool{},
+		dispatchSeen: map[*syntax.Call]bool{},
 	}
 	for _, n := range opts.AuthDependencies {
 		m.authNames[n] = true

@@ -218,6 +218,8 @@ func TestAuthMechanisms(t *testing.T) {
 		"apps.logged POST /jobs/{job_id}":          "handler:authenticate_or_raise", // in a function run in a thread, by an unresolved provider
 		"apps.keyed DELETE /keys/{key_id}":         "middleware:require_key",        // @app.middleware("http") function
 		"apps.logged GET /reports/{report_id}":     "handler:authenticate_or_raise", // a checker handed to the thread pool
+		"apps.tools MOUNT /tools":                  "middleware:UserRequired",       // an ASGI wrapper around the mounted app
+		"apps.tools MOUNT /plain":                  "",                              // a wrapper that checks nothing
 	}
 	for k, w := range want {
 		if g, ok := got[k]; !ok || g != w {
@@ -258,6 +260,10 @@ func TestAuthFactories(t *testing.T) {
 		"POST /notes":                       "signed_in",                                         // raise unauthorized()
 		"POST /decoded":                     "",                                                  // a library error is a 500
 		"POST /saml/setup":                  "",                                                  // a feature gate
+		"DELETE /soft/{item_id}":            "",                                                  // try: the strict check; except: None
+		"DELETE /strict/{item_id}":          "caller_or_login",                                   // the except re-raises
+		"WEBSOCKET /feed":                   "handler:feed",                                      // leaves when the optional caller is missing
+		"WEBSOCKET /open-feed":              "",                                                  // serves anyone
 		"DELETE /files/{file_id}":           "signed_in",                                         // Depends(parameter) of a router factory
 		"DELETE /api/records/{record_id}":   "signed_in (if authentication_enabled)",             // dependencies list appended to under a setting
 		"POST /hooks/{hook_id}":             "session_or_login",                                  // dependencies= a parameter; Depends(a variable set in branches)

@@ -2,6 +2,7 @@ package fastapi
 
 import (
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/fastapi-audit/fastapi-audit/internal/python/semantic"
@@ -350,14 +351,96 @@ func (m *Model) funcContexts(f *semantic.Function, depth int) []flowEnv {
 }
 
 // callsMethod reports a call site of method f that the index could not
-// resolve: its receiver is an instance attribute of f's class.
+// resolve, or resolved to a method f overrides: its receiver is an
+// instance attribute of f's class, or an object of a class f's class
+// derives from (f overrides the method), or
+// an object whose class is not statically known (chosen at run time by a
+// factory) while f is one of at most maxDispatch program methods of that
+// name: each of them may be the one that runs.
 func (m *Model) callsMethod(c *semantic.CallSite, f *semantic.Function) bool {
 	a, ok := c.Call.Func.(*syntax.Attribute)
-	if c.Target != nil || f.Class == nil || !ok {
+	if f.Class == nil || !ok {
 		return false
 	}
+	name := a.Attr.Name
+	if c.Target != nil {
+		// Resolved to a base class's method (a factory's declared return
+		// type): an override in a subclass may be the one that runs.
+		return c.Target.Class != nil && f.Node.Name.Name == name && f != c.Target &&
+			slices.Contains(m.Prog.Ancestors(f.Class.Qual), c.Target.Class.Qual)
+	}
 	cls := m.classOf(c.Scope, a.Value, nil, 0)
-	return cls != "" && m.Prog.Method(cls, a.Attr.Name) == f
+	if cls != "" {
+		if m.Prog.Method(cls, name) == f {
+			return true
+		}
+		return f.Node.Name.Name == name && m.Prog.Class(cls) != nil && slices.Contains(m.Prog.Ancestors(f.Class.Qual), m.Prog.Canonical(cls))
+	}
+	if !variableReceiver(c.Scope, a.Value) || strings.HasPrefix(name, "__") || f.Node.Name.Name != name {
+		return false
+	}
+	cands := m.methodsNamed(name)
+	if !slices.Contains(cands, f) {
+		return false
+	}
+	if len(cands) > maxDispatch {
+		if !m.dispatchSeen[c.Call] && m.passesRouter(c) {
+			m.dispatchSeen[c.Call] = true
+			m.diag(c.Module, c.Call, "%s is called on an object of unknown class and %d program classes define it; no app or router is followed into them", name, len(cands))
+		}
+		return false
+	}
+	return true
+}
+
+// variableReceiver reports a receiver held in a variable, a parameter or
+// an attribute of self: not a module, class or imported name, whose
+// methods the index resolves (or knows to be a library's).
+func variableReceiver(s *semantic.Scope, e syntax.Expr) bool {
+	switch e := e.(type) {
+	case *syntax.Name:
+		if e.ID == "self" || e.ID == "cls" {
+			return false
+		}
+		sym, _ := s.Lookup(e.ID)
+		return sym != nil && (sym.Kind == semantic.VarSym || sym.Kind == semantic.ParamSym)
+	case *syntax.Attribute:
+		v, ok := e.Value.(*syntax.Name)
+		return ok && v.ID == "self"
+	}
+	return false
+}
+
+// passesRouter reports a call given an app or router as an argument.
+func (m *Model) passesRouter(c *semantic.CallSite) bool {
+	for _, a := range c.Call.Args {
+		if m.routerOfDepth(c.Scope, a, nil, 0, &resolveState{}) != nil {
+			return true
+		}
+	}
+	for _, kw := range c.Call.Keywords {
+		if m.routerOfDepth(c.Scope, kw.Value, nil, 0, &resolveState{}) != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// maxDispatch bounds the program methods a call on an object of unknown
+// class is followed into.
+const maxDispatch = 8
+
+// methodsNamed returns the program methods (of classes) with a name.
+func (m *Model) methodsNamed(name string) []*semantic.Function {
+	if m.methodsByName == nil {
+		m.methodsByName = map[string][]*semantic.Function{}
+		for _, f := range m.Prog.Functions() {
+			if f.Class != nil && f.Class.Methods[f.Node.Name.Name] == f {
+				m.methodsByName[f.Node.Name.Name] = append(m.methodsByName[f.Node.Name.Name], f)
+			}
+		}
+	}
+	return m.methodsByName[name]
 }
 
 // loopContexts binds a loop's target names to each element of the static

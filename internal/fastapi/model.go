@@ -40,9 +40,13 @@ type Model struct {
 	attrNames    map[*syntax.Call]string          // class.attr of constructor calls assigned to self attributes
 	ctxCache     map[*semantic.Function][]flowEnv // funcContexts' answers
 	usesSeen     map[useKey]bool                  // statements already applied to a router in some context
-	routesDone   map[*Router]bool                 // routers whose routes= list was read
-	compSyms     map[compKey]*semantic.Symbol     // comprehension variables, which scopes do not bind
-	variants     map[variantKey]*Router           // routers a factory makes at each call site (see variants.go)
+	// methodsByName lists the program methods of each name (methodsNamed);
+	// dispatchSeen the calls on objects of unknown class already diagnosed.
+	methodsByName map[string][]*semantic.Function
+	dispatchSeen  map[*syntax.Call]bool
+	routesDone    map[*Router]bool             // routers whose routes= list was read
+	compSyms      map[compKey]*semantic.Symbol // comprehension variables, which scopes do not bind
+	variants      map[variantKey]*Router       // routers a factory makes at each call site (see variants.go)
 }
 
 // Diagnostic is something the model could not resolve statically.
@@ -134,6 +138,7 @@ type Route struct {
 	Conds         *Conds        // conditions of the if statements around the declaration
 	GraphQL       *GraphQLField // for a GraphQL root field's route (method QUERY, MUTATION or SUBSCRIPTION), its field
 	Starlette     bool          // a Starlette endpoint: called with the request or websocket itself, not with parameters FastAPI fills
+	Wrappers      []string      // for a mount, the program classes constructed around the mounted app (Guard(inner_app)), qualified
 
 	checks     handlerChecks // EndpointChecks' answer, computed once
 	checksOnce sync.Once

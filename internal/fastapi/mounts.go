@@ -76,7 +76,53 @@ func (m *Model) staticMount(mod *semantic.Module, s *semantic.Scope, r *Router, 
 			rt.Kwargs[kw.Arg.Name] = kw.Value
 		}
 	}
+	rt.Wrappers = m.appWrappers(s, arg(call, 1, "app"))
 	r.Routes = append(r.Routes, rt)
+}
+
+// appWrappers returns the program classes a mounted app expression
+// constructs around an app: Guard(inner_app), either branch of
+// `Guard(inner_app) if enabled else inner_app`, nested wrappers.
+func (m *Model) appWrappers(s *semantic.Scope, e syntax.Expr) []string {
+	var out []string
+	var walk func(e syntax.Expr, depth int)
+	walk = func(e syntax.Expr, depth int) {
+		if depth > 4 {
+			return
+		}
+		switch e := e.(type) {
+		case *syntax.IfExp:
+			walk(e.Body, depth+1)
+			walk(e.Orelse, depth+1)
+		case *syntax.Call:
+			q := m.Prog.Qualify(s, e.Func)
+			if q == "" || m.Prog.Class(q) == nil {
+				return
+			}
+			out = append(out, q)
+			if inner := arg(e, 0, "app"); inner != nil {
+				walk(inner, depth+1)
+			}
+		}
+	}
+	walk(e, 0)
+	return out
+}
+
+// mountGuard names the first class wrapped around a mounted app whose
+// __call__ rejects requests without credentials (answers or raises 401 or
+// 403 under a condition on the credential or the scope's user), as an
+// authenticating middleware does; "" when none does.
+func (m *Model) mountGuard(rt *Route) string {
+	if rt == nil {
+		return ""
+	}
+	for _, q := range rt.Wrappers {
+		if f := m.Prog.Method(q, "__call__"); f != nil && m.rejectsRequests(f, 0, map[*semantic.Function]bool{}) {
+			return shortName(q)
+		}
+	}
+	return ""
 }
 
 // overridePaths returns the paths a route is registered at when the

@@ -4,7 +4,7 @@ from fastapi.middleware import Middleware
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 
-from gate import AccessLogMiddleware, KeyGate, OriginCheckMiddleware, TokenMiddleware
+from gate import AccessLogMiddleware, KeyGate, OriginCheckMiddleware, PathRewriter, TokenMiddleware, UserRequired
 
 guarded = FastAPI()
 guarded.add_middleware(TokenMiddleware)
@@ -99,3 +99,10 @@ async def require_key(request: Request, call_next):
 @keyed.delete("/keys/{key_id}")
 def delete_key(key_id: int):
     return {}
+
+
+tools = FastAPI()
+tools_inner = FastAPI()
+GUARDED = True
+tools.mount("/tools", UserRequired(tools_inner) if GUARDED else tools_inner)
+tools.mount("/plain", PathRewriter(tools_inner))

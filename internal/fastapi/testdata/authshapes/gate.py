@@ -45,3 +45,27 @@ class OriginCheckMiddleware(BaseHTTPMiddleware):
         if origin and origin not in ("https://app.example.com",):
             return JSONResponse({"detail": "untrusted origin"}, status_code=401)
         return await call_next(request)
+
+
+class UserRequired:
+    """An ASGI wrapper around one app: 401 when the scope carries no user."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] == "http" and scope.get("user") is None:
+            await send({"type": "http.response.start", "status": 401, "headers": []})
+            await send({"type": "http.response.body", "body": b""})
+            return
+        await self.app(scope, receive, send)
+
+
+class PathRewriter:
+    """An ASGI wrapper that checks nothing."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        await self.app({**scope, "path": scope["path"].rstrip("/")}, receive, send)

@@ -96,3 +96,19 @@ class Settings:
 
 
 settings = Settings()
+
+
+async def caller_or_none(request: Request, creds=Depends(bearer_optional)):
+    """Optional: calls the strict check and turns its 401 into None."""
+    try:
+        return await signed_in(request)
+    except HTTPException:
+        return None
+
+
+async def caller_or_login(request: Request):
+    """Required: the handler re-raises, so the 401 still reaches the caller."""
+    try:
+        return await signed_in(request)
+    except HTTPException as exc:
+        raise exc

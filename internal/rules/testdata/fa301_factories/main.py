@@ -1,10 +1,12 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, FastAPI
+from fastapi import APIRouter, Depends, FastAPI, WebSocket
 
 from auth import (
     WorkspaceCaller,
     access_control,
+    caller_or_login,
+    caller_or_none,
     current_active_user,
     decode_only,
     feature_enabled,
@@ -122,3 +124,30 @@ def hooks_router(use_session: bool) -> APIRouter:
 
 
 app.include_router(hooks_router(True))
+
+
+@app.delete("/soft/{item_id}")  # expect: FA301
+def delete_soft(item_id: int, caller=Depends(caller_or_none)):
+    return {}
+
+
+@app.delete("/strict/{item_id}")
+def delete_strict(item_id: int, caller=Depends(caller_or_login)):
+    return {}
+
+
+@app.websocket("/feed")
+async def feed(websocket: WebSocket, caller=Depends(caller_or_none)):
+    """Leaves before subscribing when the optional caller is missing."""
+    try:
+        if caller is None:
+            return
+        await websocket.accept()
+    finally:
+        await websocket.close()
+
+
+@app.websocket("/open-feed")
+async def open_feed(websocket: WebSocket, caller=Depends(caller_or_none)):
+    await websocket.accept()
+    await websocket.send_json({"caller": caller})
