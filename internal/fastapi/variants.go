@@ -86,9 +86,10 @@ func (m *Model) variant(r *Router, env flowEnv) *Router {
 	}
 	if deps, ok := r.Settings["dependencies"]; ok {
 		items := m.listItems(r.Scope, deps, env, 0)
-		if _, bound := m.bound(r.Scope, deps, env); !bound && m.factoryArg(r, deps) {
-			// Bound further up than the call-site bindings follow: what
-			// the factory's callers pass, as for the base router.
+		if _, bound := m.bound(r.Scope, deps, env); !bound && (items == nil || m.factoryArg(r, deps)) {
+			// Not a list these bindings give (a parameter bound further up
+			// than they follow, a conditional expression): read as for the
+			// base router, through the factory's callers.
 			v.Deps = append(v.Deps, m.dependencyList(r.Module, r.Scope, deps)...)
 		}
 		for _, it := range items {
