@@ -619,16 +619,7 @@ func (m *Model) resolverParams(library string, f *semantic.Function) []*Param {
 		return nil
 	}
 	a := f.Node.Args
-	positional := append(append([]*syntax.Arg(nil), a.PosOnlyArgs...), a.Args...)
-	defaults := map[*syntax.Arg]syntax.Expr{}
-	for i, d := range a.Defaults {
-		defaults[positional[len(positional)-len(a.Defaults)+i]] = d
-	}
-	for i, d := range a.KwDefaults {
-		if d != nil && i < len(a.KwOnlyArgs) {
-			defaults[a.KwOnlyArgs[i]] = d
-		}
-	}
+	positional, defaults := argDefaults(a)
 	skip := 0
 	infoAt := -1
 	for i, arg := range positional {

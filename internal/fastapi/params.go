@@ -30,16 +30,7 @@ func (m *Model) params(f *semantic.Function, skipSelf bool, path map[string]bool
 		return nil
 	}
 	a := f.Node.Args
-	positional := append(append([]*syntax.Arg(nil), a.PosOnlyArgs...), a.Args...)
-	defaults := map[*syntax.Arg]syntax.Expr{}
-	for i, d := range a.Defaults {
-		defaults[positional[len(positional)-len(a.Defaults)+i]] = d
-	}
-	for i, d := range a.KwDefaults {
-		if d != nil {
-			defaults[a.KwOnlyArgs[i]] = d
-		}
-	}
+	positional, defaults := argDefaults(a)
 	args := append(positional, a.KwOnlyArgs...)
 	if skipSelf && len(args) > 0 {
 		args = args[1:]
@@ -497,4 +488,22 @@ func (m *Model) conditionalDependencies(mod *semantic.Module, s *semantic.Scope,
 		out = append(out, d)
 	}
 	return out
+}
+
+// argDefaults returns a function's positional parameters (positional-only
+// ones first) and the default of each parameter that has one.
+func argDefaults(a *syntax.Arguments) (positional []*syntax.Arg, defaults map[*syntax.Arg]syntax.Expr) {
+	positional = append(append([]*syntax.Arg(nil), a.PosOnlyArgs...), a.Args...)
+	defaults = map[*syntax.Arg]syntax.Expr{}
+	for i, d := range a.Defaults {
+		if j := len(positional) - len(a.Defaults) + i; j >= 0 {
+			defaults[positional[j]] = d
+		}
+	}
+	for i, d := range a.KwDefaults {
+		if d != nil && i < len(a.KwOnlyArgs) {
+			defaults[a.KwOnlyArgs[i]] = d
+		}
+	}
+	return positional, defaults
 }
