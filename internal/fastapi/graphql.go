@@ -352,6 +352,18 @@ func (m *Model) classLine(c *semantic.Class) []*semantic.Class {
 
 // strawberryFields reads the root types of a Strawberry schema.
 func (m *Model) strawberryFields(srv *GraphQLServer) {
+	m.schemaRoots(srv, func(op string, line []*semantic.Class) {
+		done := map[string]bool{}
+		for _, c := range line {
+			m.strawberryClassFields(srv, c, op, done)
+		}
+	})
+}
+
+// schemaRoots calls fn with each root type of the server's schemas (the
+// query, mutation and subscription arguments, each class once) as its
+// operation ("QUERY", ...) and the class with its bases.
+func (m *Model) schemaRoots(srv *GraphQLServer, fn func(op string, line []*semantic.Class)) {
 	seen := map[*semantic.Class]bool{}
 	for _, sc := range srv.Schemas {
 		for i, kw := range []string{"query", "mutation", "subscription"} {
@@ -360,11 +372,7 @@ func (m *Model) strawberryFields(srv *GraphQLServer) {
 				continue
 			}
 			seen[root] = true
-			op := strings.ToUpper(kw)
-			done := map[string]bool{}
-			for _, c := range m.classLine(root) {
-				m.strawberryClassFields(srv, c, op, done)
-			}
+			fn(strings.ToUpper(kw), m.classLine(root))
 		}
 	}
 }
@@ -774,44 +782,35 @@ func (m *Model) ariadneRoot(s *semantic.Scope, e syntax.Expr) (string, bool) {
 // attributes made with graphene field constructors, resolved by
 // resolve_<name> methods, and mutations' X.Field() resolved by X.mutate.
 func (m *Model) grapheneFields(srv *GraphQLServer) {
-	seen := map[*semantic.Class]bool{}
-	for _, sc := range srv.Schemas {
-		for i, kw := range []string{"query", "mutation", "subscription"} {
-			root := m.rootClass(sc.Scope, arg(sc.Node, i, kw))
-			if root == nil || seen[root] {
-				continue
-			}
-			seen[root] = true
-			line := m.classLine(root)
-			done := map[string]bool{}
-			for _, c := range line {
-				for _, st := range c.Node.Body {
-					a, ok := st.(*syntax.Assign)
-					if !ok || len(a.Targets) != 1 {
-						continue
-					}
-					name, ok := a.Targets[0].(*syntax.Name)
-					call, isCall := a.Value.(*syntax.Call)
-					if !ok || !isCall || done[name.ID] {
-						continue
-					}
-					res := m.grapheneResolver(c.Scope, call, line, name.ID)
-					if res == nil {
-						continue
-					}
-					done[name.ID] = true
-					gname := camelCase(name.ID)
-					if n := keyword(call, "name"); n != nil {
-						if v, ok := m.constString(c.Scope, n); ok {
-							gname = v
-						}
-					}
-					srv.Fields = append(srv.Fields, &GraphQLField{Server: srv, Operation: strings.ToUpper(kw), Name: gname,
-						Type: c.Node.Name.Name, Resolver: res, Node: st, Module: c.Module, ContextCheck: m.contextCheck(res)})
+	m.schemaRoots(srv, func(op string, line []*semantic.Class) {
+		done := map[string]bool{}
+		for _, c := range line {
+			for _, st := range c.Node.Body {
+				a, ok := st.(*syntax.Assign)
+				if !ok || len(a.Targets) != 1 {
+					continue
 				}
+				name, ok := a.Targets[0].(*syntax.Name)
+				call, isCall := a.Value.(*syntax.Call)
+				if !ok || !isCall || done[name.ID] {
+					continue
+				}
+				res := m.grapheneResolver(c.Scope, call, line, name.ID)
+				if res == nil {
+					continue
+				}
+				done[name.ID] = true
+				gname := camelCase(name.ID)
+				if n := keyword(call, "name"); n != nil {
+					if v, ok := m.constString(c.Scope, n); ok {
+						gname = v
+					}
+				}
+				srv.Fields = append(srv.Fields, &GraphQLField{Server: srv, Operation: op, Name: gname,
+					Type: c.Node.Name.Name, Resolver: res, Node: st, Module: c.Module, ContextCheck: m.contextCheck(res)})
 			}
 		}
-	}
+	})
 }
 
 // grapheneResolver finds what resolves a Graphene field: resolver=, the
