@@ -660,18 +660,6 @@ func (m *Model) resolverParams(library string, f *semantic.Function) []*Param {
 	return out
 }
 
-// importsLibrary reports a program importing a module (or one under it).
-func (m *Model) importsLibrary(name string) bool {
-	for _, mod := range m.Prog.Modules {
-		for _, sym := range mod.Scope.Names {
-			if sym.Kind == semantic.ImportSym && (sym.Target == name || strings.HasPrefix(sym.Target, name+".")) {
-				return true
-			}
-		}
-	}
-	return false
-}
-
 // ariadneFields reads the resolvers bound to Ariadne's root types:
 // @query.field("name") decorators and query.set_field("name", fn).
 func (m *Model) ariadneFields(srv *GraphQLServer) {

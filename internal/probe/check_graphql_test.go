@@ -44,7 +44,7 @@ func TestGraphQLIntrospection(t *testing.T) {
 	}
 
 	hard := probetest.Start(t, "hardened")
-	got, res = runProbe(t, hard, Options{Enabled: only("FA410"), OpenAPI: hard.OpenAPIURL,
+	got, _ = runProbe(t, hard, Options{Enabled: only("FA410"), OpenAPI: hard.OpenAPIURL,
 		GraphQL: []string{"/internal/gql"}, Logins: seededLogins(hard, "alice")})
 	if len(got) != 0 {
 		t.Errorf("hardened app: %v", got)
