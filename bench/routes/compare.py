@@ -22,6 +22,7 @@ from this checkout.
 """
 
 import argparse
+from collections import Counter
 import glob
 import json
 import os
@@ -95,8 +96,13 @@ def compare(name, bin_path, trees, show):
     got_exact = {(r["method"].upper(), r["path"]) for r in got}
     got_norm = {(r["method"].upper(), norm(r["path"])) for r in got}
     want = [(r["method"].upper(), r["path"]) for r in truth]
-    exact = sum(1 for k in want if k in got_exact)
-    loose = sum(1 for m, p in want if (m, norm(p)) in got_norm)
+    # Several apps of one code base may serve the same method and path
+    # (FastChat's workers): a route is found as many times as the
+    # inventory lists it, so count both sides as multisets.
+    got_count = Counter((r["method"].upper(), r["path"]) for r in got)
+    got_norm_count = Counter((r["method"].upper(), norm(r["path"])) for r in got)
+    exact = sum(min(n, got_count[k]) for k, n in Counter(want).items())
+    loose = sum(min(n, got_norm_count[k]) for k, n in Counter((m, norm(p)) for m, p in want).items())
     missing = [k for k in want if (k[0], norm(k[1])) not in got_norm]
     want_norm = {(m, norm(p)) for m, p in want}
     extra = sorted({(m, p) for m, p in got_exact if (m, norm(p)) not in want_norm})
