@@ -275,9 +275,6 @@ func chain(head, link string, n int) string {
 }
 
 func TestHostileTrees(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the binary and scans nine trees")
-	}
 
 	// 1. The tree's own settings try to steer the run.
 	t.Run("1-settings", func(t *testing.T) {
@@ -564,9 +561,6 @@ def hook(q: str):
 // tree's settings configure the analysis and the warning annotation says
 // what they turned off; with no-config the gate sees FA102 and fails.
 func TestActionSettingsBehaviour(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the binary")
-	}
 	b, err := os.ReadFile(filepath.Join("..", "..", "action.yml"))
 	if err != nil {
 		t.Fatal(err)
