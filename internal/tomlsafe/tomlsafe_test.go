@@ -70,9 +70,6 @@ func TestCheck(t *testing.T) {
 // megabyte of each (the settings file's limit), and bounds the time:
 // before the check, 40 KB of one dotted key took 55 s.
 func TestDecodeCostAtLimit(t *testing.T) {
-	if testing.Short() {
-		t.Skip("decodes megabytes")
-	}
 	// Each item sits in "a = [" (one level) and reaches MaxDepth exactly.
 	shapes := map[string]string{
 		"inline tables": strings.Repeat("{b = ", MaxDepth-2) + "1" + strings.Repeat("}", MaxDepth-2),
