@@ -387,19 +387,10 @@ func (m *Model) routerOfDepth(s *semantic.Scope, e syntax.Expr, env flowEnv, dep
 // parameters bound by env.
 func (m *Model) returnedRouter(f *semantic.Function, env flowEnv, depth int, st *resolveState) *Router {
 	var found *Router
-	for _, stmt := range f.Node.Body {
-		syntax.Inspect(stmt, func(n syntax.Node) bool {
-			switch n := n.(type) {
-			case *syntax.FunctionDef, *syntax.ClassDef, *syntax.Lambda:
-				return false
-			case *syntax.Return:
-				if found == nil && n.Value != nil {
-					found = m.routerOfDepth(f.Scope, n.Value, env, depth+1, st)
-				}
-			}
-			return found == nil
-		})
-	}
+	returnedValues(f, func(v syntax.Expr) bool {
+		found = m.routerOfDepth(f.Scope, v, env, depth+1, st)
+		return found == nil
+	})
 	return found
 }
 

@@ -23,24 +23,17 @@ func (m *Model) dependsFactory(s *semantic.Scope, call *syntax.Call) []factoryMa
 	}
 	var out []factoryMarker
 	name := f.Node.Name.Name
-	for _, st := range f.Node.Body {
-		syntax.Inspect(st, func(n syntax.Node) bool {
-			switch n := n.(type) {
-			case *syntax.FunctionDef, *syntax.ClassDef, *syntax.Lambda:
-				return false
-			case *syntax.Return:
-				if c, ok := n.Value.(*syntax.Call); ok {
-					switch fastapiName(m.Prog.Qualify(f.Scope, c.Func)) {
-					case "Depends":
-						out = append(out, factoryMarker{c, f.Scope, false, name})
-					case "Security":
-						out = append(out, factoryMarker{c, f.Scope, true, name})
-					}
-				}
+	returnedValues(f, func(v syntax.Expr) bool {
+		if c, ok := v.(*syntax.Call); ok {
+			switch fastapiName(m.Prog.Qualify(f.Scope, c.Func)) {
+			case "Depends":
+				out = append(out, factoryMarker{c, f.Scope, false, name})
+			case "Security":
+				out = append(out, factoryMarker{c, f.Scope, true, name})
 			}
-			return true
-		})
-	}
+		}
+		return true
+	})
 	return out
 }
 

@@ -295,19 +295,10 @@ func (m *Model) schemaOf(s *semantic.Scope, e syntax.Expr, ctors []string, depth
 		}
 		if f := m.Prog.Func(q); f != nil {
 			var found *GraphQLSchema
-			for _, st := range f.Node.Body {
-				syntax.Inspect(st, func(n syntax.Node) bool {
-					switch n := n.(type) {
-					case *syntax.FunctionDef, *syntax.ClassDef, *syntax.Lambda:
-						return false
-					case *syntax.Return:
-						if found == nil && n.Value != nil {
-							found = m.schemaOf(f.Scope, n.Value, ctors, depth+1)
-						}
-					}
-					return found == nil
-				})
-			}
+			returnedValues(f, func(v syntax.Expr) bool {
+				found = m.schemaOf(f.Scope, v, ctors, depth+1)
+				return found == nil
+			})
 			return found
 		}
 		return nil

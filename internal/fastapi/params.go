@@ -368,19 +368,10 @@ func (m *Model) resolveCallable(d *Dependency, s *semantic.Scope, target syntax.
 // returnedCallable finds the nested function a factory returns.
 func (m *Model) returnedCallable(f *semantic.Function) *semantic.Function {
 	var found *semantic.Function
-	for _, st := range f.Node.Body {
-		syntax.Inspect(st, func(n syntax.Node) bool {
-			switch n := n.(type) {
-			case *syntax.FunctionDef, *syntax.ClassDef, *syntax.Lambda:
-				return false
-			case *syntax.Return:
-				if found == nil && n.Value != nil {
-					found = m.funcOf(f.Scope, n.Value)
-				}
-			}
-			return found == nil
-		})
-	}
+	returnedValues(f, func(v syntax.Expr) bool {
+		found = m.funcOf(f.Scope, v)
+		return found == nil
+	})
 	return found
 }
 
