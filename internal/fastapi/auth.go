@@ -199,7 +199,7 @@ func (m *Model) checks(f *semantic.Function, userParams *regexp.Regexp, clientPa
 			// provider.authenticate_or_raise(headers). In the handler
 			// itself only an ..._or_raise name is taken at its word (a
 			// login handler calls authenticate(username, password)).
-			if name := calledName(call.Node); checkerCallRE.MatchString(name) && (depth > 0 || strings.HasSuffix(name, "_or_raise")) {
+			if name := call.Node.CalleeName(); checkerCallRE.MatchString(name) && (depth > 0 || strings.HasSuffix(name, "_or_raise")) {
 				c.unauthorized, c.via = true, name
 			}
 		}
@@ -401,17 +401,6 @@ func defaultValue(e syntax.Expr) bool {
 // checkerCallRE names checkers by what they do, for calls the program
 // cannot resolve.
 var checkerCallRE = namere.MustCompile(`(?i)^(authenticate(_request|_user|_token|_or_raise)?|\w*auth\w*_or_raise|verify_(token|access_token|credentials?|api_?key|jwt|bearer\w*)|require_(auth\w*|login|token))$`)
-
-// calledName is the last name of a call's function.
-func calledName(c *syntax.Call) string {
-	switch f := c.Func.(type) {
-	case *syntax.Name:
-		return f.ID
-	case *syntax.Attribute:
-		return f.Attr.Name
-	}
-	return ""
-}
 
 // passesWithoutCredential reports a function that, before it raises
 // anything, returns nothing when the credential is missing

@@ -89,7 +89,7 @@ func checkTimingCompare(p *Pass) {
 		syntax.InspectFile(mod.File, func(n syntax.Node) bool {
 			switch n := n.(type) {
 			case *syntax.Call:
-				if queryCalls[calledName(n)] {
+				if queryCalls[n.CalleeName()] {
 					queries = append(queries, n)
 				}
 			case *syntax.Compare:
@@ -185,7 +185,7 @@ func skipsTimingCheck(fn *semantic.Function) bool {
 	for _, d := range fn.Node.Decorators {
 		dn := exprName(d)
 		if c, ok := d.(*syntax.Call); ok {
-			dn = calledName(c)
+			dn = c.CalleeName()
 		}
 		if strings.HasSuffix(strings.ToLower(dn), "validator") {
 			return true
@@ -245,7 +245,7 @@ func secretOperand(p *Pass, s *semantic.Scope, e syntax.Expr) string {
 		return n
 	}
 	if v, _ := resolveValue(p.Prog, s, e); v != e {
-		if c, ok := v.(*syntax.Call); ok && producingVerbRE.MatchString(strings.ToLower(calledName(c))) {
+		if c, ok := v.(*syntax.Call); ok && producingVerbRE.MatchString(strings.ToLower(c.CalleeName())) {
 			return n // word = lexer.get_token(): too weak a sign at one remove
 		}
 		if vn := operandName(v); timingSecret(vn) {
@@ -293,7 +293,7 @@ func operandName(e syntax.Expr) string {
 			}
 			return ""
 		case *syntax.Call:
-			name := calledName(x)
+			name := x.CalleeName()
 			switch {
 			case passThroughMethods[name]:
 				if a, ok := x.Func.(*syntax.Attribute); ok {
@@ -335,7 +335,7 @@ func macChain(e syntax.Expr) bool {
 		return true
 	}
 	if c, ok := e.(*syntax.Call); ok {
-		return strings.EqualFold(calledName(c), "hmac")
+		return strings.EqualFold(c.CalleeName(), "hmac")
 	}
 	return false
 }
@@ -346,7 +346,7 @@ func macChain(e syntax.Expr) bool {
 func constOperand(p *Pass, s *semantic.Scope, e syntax.Expr) (string, bool) {
 	if _, ok := e.(*syntax.Name); ok {
 		e, _ = resolveValue(p.Prog, s, e)
-		if c, ok := e.(*syntax.Call); ok && calledName(c) == "intern" && len(c.Args) == 1 {
+		if c, ok := e.(*syntax.Call); ok && c.CalleeName() == "intern" && len(c.Args) == 1 {
 			e = c.Args[0] // TOKEN_DATA = intern("data")
 		}
 	}

@@ -82,7 +82,7 @@ func init() {
 					continue
 				}
 				for _, c := range byFunc[e.Handler] {
-					name := calledName(c.Call)
+					name := c.Call.CalleeName()
 					if !loadRE.MatchString(name) || !usesKey(c.Call, keys) {
 						continue
 					}
@@ -162,17 +162,6 @@ func usesKey(c *syntax.Call, keys map[string]bool) bool {
 		}
 	}
 	return found
-}
-
-// calledName is the last name of a call's function: get for db.get(...).
-func calledName(c *syntax.Call) string {
-	switch f := c.Func.(type) {
-	case *syntax.Name:
-		return f.ID
-	case *syntax.Attribute:
-		return f.Attr.Name
-	}
-	return ""
 }
 
 // refersTo reports whether statements mention one of the names.

@@ -67,7 +67,7 @@ func nestedResolverBOLA(p *Pass, e *fastapi.Endpoint, dm *fastapi.DataModel, fn 
 		return
 	}
 	for _, c := range calls {
-		if !loadRE.MatchString(calledName(c.Call)) || !usesKey(c.Call, keys) || mentions(c.Call, parent) {
+		if !loadRE.MatchString(c.Call.CalleeName()) || !usesKey(c.Call, keys) || mentions(c.Call, parent) {
 			continue
 		}
 		p.Report(c.Module, c.Call, "%s.%s, reached through %s, loads an object by a client-supplied id with %s and neither the query nor the resolver checks that it belongs to the caller",

@@ -72,7 +72,7 @@ func grapheneArgument(p *Pass, e *fastapi.Endpoint, name string) []*fastapi.Data
 				return nil
 			}
 			typ := call.Func
-			if calledName(call) == "Argument" && len(call.Args) > 0 {
+			if call.CalleeName() == "Argument" && len(call.Args) > 0 {
 				typ = call.Args[0]
 			}
 			if dm := p.Model.ModelOf(p.Prog.Qualify(c.Scope, typ)); dm != nil && dm.GraphQL && !dm.ORM {
@@ -152,7 +152,7 @@ func graphqlFieldWrites(p *Pass, e *fastapi.Endpoint, inputs map[string][]*fasta
 					}
 				}
 			case *syntax.Call:
-				orm := calledName(v) == "setattr" && len(v.Args) == 3
+				orm := v.CalleeName() == "setattr" && len(v.Args) == 3
 				if !orm {
 					dm := p.Model.ModelOf(p.Prog.Qualify(h.Scope, v.Func))
 					orm = dm != nil && dm.ORM
@@ -161,7 +161,7 @@ func graphqlFieldWrites(p *Pass, e *fastapi.Endpoint, inputs map[string][]*fasta
 					return true
 				}
 				var values []syntax.Expr
-				if calledName(v) == "setattr" {
+				if v.CalleeName() == "setattr" {
 					values = v.Args[2:]
 				}
 				for _, kw := range v.Keywords {

@@ -224,7 +224,7 @@ func massCopies(p *Pass, e *fastapi.Endpoint, bodies map[string]*fastapi.Param, 
 				for _, inner := range v.Body {
 					syntax.Inspect(inner, func(m syntax.Node) bool {
 						c, ok := m.(*syntax.Call)
-						if ok && !reported && calledName(c) == "setattr" && len(c.Args) == 3 && from(c.Args[1]) != nil {
+						if ok && !reported && c.CalleeName() == "setattr" && len(c.Args) == 3 && from(c.Args[1]) != nil {
 							reported = reportCopy(p, e, c, callText(e.Module.File, c), src, inputs)
 						}
 						return !reported
@@ -233,7 +233,7 @@ func massCopies(p *Pass, e *fastapi.Endpoint, bodies map[string]*fastapi.Param, 
 			case *syntax.Call:
 				var data syntax.Expr
 				switch {
-				case calledName(v) == "update" || calledName(v) == "sqlmodel_update":
+				case v.CalleeName() == "update" || v.CalleeName() == "sqlmodel_update":
 					if len(v.Args) == 1 {
 						data = v.Args[0]
 					}
@@ -272,7 +272,7 @@ func ormReceiver(p *Pass, e *fastapi.Endpoint, c *syntax.Call) bool {
 	if !ok {
 		return false
 	}
-	if calledName(c) == "sqlmodel_update" {
+	if c.CalleeName() == "sqlmodel_update" {
 		return true
 	}
 	name, ok := attr.Value.(*syntax.Name)

@@ -118,7 +118,7 @@ func ormValue(p *Pass, s *semantic.Scope, e syntax.Expr, rows map[string]string)
 		case *syntax.Attribute:
 			return false // Item.id, row.title, func.count: a column or a value, not the row
 		case *syntax.Call:
-			switch calledName(v) {
+			switch v.CalleeName() {
 			case "len", "count", "str", "int", "bool", "exists", "model_validate", "from_orm", "parse_obj", "model_dump", "dict":
 				return false
 			}

@@ -138,11 +138,11 @@ func errorText(p *Pass, f *semantic.Function, e syntax.Expr, errs map[string]boo
 				what = "a traceback"
 				return false
 			}
-			switch calledName(v) {
+			switch v.CalleeName() {
 			case "str", "repr", "format":
 				if len(v.Args) == 1 {
 					if name, ok := v.Args[0].(*syntax.Name); ok && errs[name.ID] {
-						what = calledName(v) + "(" + name.ID + ")"
+						what = v.CalleeName() + "(" + name.ID + ")"
 						return false
 					}
 				}

@@ -81,7 +81,7 @@ func checkSecretsInLogs(p *Pass) {
 
 // isLogCall reports a call to a logging function or a logger's method.
 func isLogCall(p *Pass, c *semantic.CallSite) bool {
-	name := calledName(c.Call)
+	name := c.Call.CalleeName()
 	if !logMethods[name] {
 		return false
 	}
@@ -110,7 +110,7 @@ type logLeaf struct {
 // password hash.
 func loggedSecret(p *Pass, c *semantic.CallSite) (what, literal string, hash bool) {
 	args := c.Call.Args
-	if calledName(c.Call) == "log" && len(args) > 0 {
+	if c.Call.CalleeName() == "log" && len(args) > 0 {
 		args = args[1:] // the level
 	}
 	var leaves []logLeaf
@@ -202,7 +202,7 @@ func logSecretKind(name string) string {
 // no getter says nothing.
 func logOperandName(e syntax.Expr) string {
 	if c, ok := e.(*syntax.Call); ok {
-		name := calledName(c)
+		name := c.CalleeName()
 		if !passThroughMethods[name] && !keyedGetters[name] && name != "str" && name != "repr" && name != "bytes" &&
 			!producingVerbRE.MatchString(strings.ToLower(name)) {
 			return "" // len(token), mask(key): computed from the secret, not the secret
@@ -264,7 +264,7 @@ func logLeaves(e syntax.Expr) []logLeaf {
 				}
 				return
 			}
-			if n := calledName(x); (n == "dict" || n == "str" || n == "repr") && len(x.Args) == 1 {
+			if n := x.CalleeName(); (n == "dict" || n == "str" || n == "repr") && len(x.Args) == 1 {
 				walk(x.Args[0], depth+1)
 				return
 			}

@@ -510,7 +510,7 @@ func costlyCall(c *semantic.Call) string {
 			}
 		}
 	}
-	if calledName(c.Node) == "from_string" {
+	if c.Node.CalleeName() == "from_string" {
 		return "a template compiler (from_string)"
 	}
 	return ""

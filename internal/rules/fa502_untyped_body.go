@@ -296,7 +296,7 @@ func callArgs(c *syntax.Call) ([]syntax.Expr, []string) {
 // Pydantic model (or any class called with **data), model_validate and
 // friends, TypeAdapter, jsonschema and marshmallow.
 func validatingCall(p *Pass, c *semantic.Call) bool {
-	name := calledName(c.Node)
+	name := c.Node.CalleeName()
 	if validatingMethods[name] {
 		return true
 	}
@@ -414,7 +414,7 @@ func routeVerifiesSignature(p *Pass, e *fastapi.Endpoint) bool {
 			return true
 		}
 		for _, c := range fn.Calls(p.Prog) {
-			if strings.HasPrefix(c.Callee, "hmac.") || signatureCallRE.MatchString(c.Callee) || signatureCallRE.MatchString(calledName(c.Node)) {
+			if strings.HasPrefix(c.Callee, "hmac.") || signatureCallRE.MatchString(c.Callee) || signatureCallRE.MatchString(c.Node.CalleeName()) {
 				return true
 			}
 			if c.Func != nil && verifies(c.Func, depth+1) {

@@ -305,7 +305,7 @@ func (u *uploadUse) uploadOf(e syntax.Expr) string {
 }
 
 func (u *uploadUse) call(file *syntax.File, c *syntax.Call) {
-	name := calledName(c)
+	name := c.CalleeName()
 	var recv syntax.Expr
 	if a, ok := c.Func.(*syntax.Attribute); ok {
 		recv = a.Value
@@ -434,7 +434,7 @@ func (u *uploadUse) compare(file *syntax.File, c *syntax.Compare) {
 // isLenCall reports len(...).
 func isLenCall(e syntax.Expr) bool {
 	c, ok := e.(*syntax.Call)
-	return ok && calledName(c) == "len"
+	return ok && c.CalleeName() == "len"
 }
 
 // isSuffixExpr reports the last part of a split name: x.split(".")[-1],
@@ -448,7 +448,7 @@ func isSuffixExpr(e syntax.Expr) bool {
 	if !ok {
 		return false
 	}
-	switch calledName(c) {
+	switch c.CalleeName() {
 	case "split", "rsplit", "splitext", "rpartition", "partition":
 		return true
 	}

@@ -134,7 +134,7 @@ func programRateLimits(p *Pass) bool {
 		}
 	}
 	for _, c := range p.Index.Calls {
-		if name := calledName(c.Call); name != "" && rateLimitNameRE.MatchString(name) {
+		if name := c.Call.CalleeName(); name != "" && rateLimitNameRE.MatchString(name) {
 			return true
 		}
 		if limitDecoratorCall(c.Call) {
@@ -147,7 +147,7 @@ func programRateLimits(p *Pass) bool {
 // limitDecoratorCall reports limiter.limit("5/minute")-style calls whose
 // argument is a rate.
 func limitDecoratorCall(c *syntax.Call) bool {
-	if n := calledName(c); n != "limit" && n != "limits" && n != "shared_limit" {
+	if n := c.CalleeName(); n != "limit" && n != "limits" && n != "shared_limit" {
 		return false
 	}
 	s, ok := constStr(arg(c, 0, "limit_value"))

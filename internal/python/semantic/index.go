@@ -81,18 +81,6 @@ func (ix *Index) group(short string) []*CallSite {
 	return g.sites
 }
 
-// calledName is the last component of a call's function expression: the
-// name it is called by.
-func calledName(c *syntax.Call) string {
-	switch f := c.Func.(type) {
-	case *syntax.Name:
-		return f.ID
-	case *syntax.Attribute:
-		return f.Attr.Name
-	}
-	return ""
-}
-
 // CallsTo returns the call sites whose callee is one of the qualified
 // names, resolved.
 func (ix *Index) CallsTo(names ...string) []*CallSite {
@@ -146,7 +134,7 @@ func (p *Program) buildIndex() {
 		b.stmts(Site{Module: m, Scope: m.Scope}, m.File.Body)
 	}
 	for _, c := range ix.Calls {
-		if n := calledName(c.Call); n != "" {
+		if n := c.Call.CalleeName(); n != "" {
 			g := ix.byShort[n]
 			if g == nil {
 				g = &callGroup{}

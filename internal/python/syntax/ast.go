@@ -406,6 +406,18 @@ type Call struct {
 	Keywords []*Keyword
 }
 
+// CalleeName is the last name of the called expression, the name the call
+// is made by: get for db.get(...), f for f(...); "" for anything else.
+func (c *Call) CalleeName() string {
+	switch f := c.Func.(type) {
+	case *Name:
+		return f.ID
+	case *Attribute:
+		return f.Attr.Name
+	}
+	return ""
+}
+
 // FormattedValue is one replacement field of an f-string. Conversion is -1
 // or the code of 's', 'r' or 'a'.
 type FormattedValue struct {
