@@ -73,6 +73,22 @@ type bodyChecks struct {
 	via                 string // the function whose body raises the 401 (or credential 403)
 }
 
+// absorb adds what a function the body runs checks: its authentication
+// (401, credential 403) always, its authorization (privilege and scope
+// checks) when authz is true. The first function that authenticates is
+// the one named.
+func (c *bodyChecks) absorb(sub bodyChecks, authz bool) {
+	if c.via == "" && (sub.unauthorized || sub.forbiddenCredential) {
+		c.via = sub.via
+	}
+	c.unauthorized = c.unauthorized || sub.unauthorized
+	c.forbiddenCredential = c.forbiddenCredential || sub.forbiddenCredential
+	if authz {
+		c.forbiddenPrivilege = c.forbiddenPrivilege || sub.forbiddenPrivilege
+		c.scopeCheck = c.scopeCheck || sub.scopeCheck
+	}
+}
+
 var (
 	privilegeRE = namere.MustCompile(`(?i)admin|superuser|is_staff|\brole|roles|permission|scope|owner|privilege|\bgroups?\b|tenant|is_manager|can_`)
 	authErrorRE = namere.MustCompile(`(?i)unauthori[sz]ed|notauthenticated|authenticationerror|autherror|invalidtoken|credential|invalidauth|tokenerror`)
@@ -214,22 +230,10 @@ func (m *Model) checks(f *semantic.Function, userParams *regexp.Regexp, clientPa
 			if ref.Func == nil || ref.Func == f {
 				continue
 			}
-			sub := m.checks(ref.Func, nil, nil, depth+1, seen)
-			if c.via == "" && (sub.unauthorized || sub.forbiddenCredential) {
-				c.via = sub.via
-			}
-			c.unauthorized = c.unauthorized || sub.unauthorized
-			c.forbiddenCredential = c.forbiddenCredential || sub.forbiddenCredential
+			c.absorb(m.checks(ref.Func, nil, nil, depth+1, seen), false)
 		}
 		if call.Func != nil && call.Func != f {
-			sub := m.checks(call.Func, nil, nil, depth+1, seen)
-			if c.via == "" && (sub.unauthorized || sub.forbiddenCredential) {
-				c.via = sub.via
-			}
-			c.unauthorized = c.unauthorized || sub.unauthorized
-			c.forbiddenCredential = c.forbiddenCredential || sub.forbiddenCredential
-			c.forbiddenPrivilege = c.forbiddenPrivilege || sub.forbiddenPrivilege
-			c.scopeCheck = c.scopeCheck || sub.scopeCheck
+			c.absorb(m.checks(call.Func, nil, nil, depth+1, seen), true)
 		}
 	}
 	// Functions defined in the body run from it (handed to a thread pool,
@@ -240,14 +244,7 @@ func (m *Model) checks(f *semantic.Function, userParams *regexp.Regexp, clientPa
 			continue
 		}
 		if inner := m.funcByNode[def]; inner != nil {
-			sub := m.checks(inner, userParams, clientParams, depth+1, seen)
-			if c.via == "" && (sub.unauthorized || sub.forbiddenCredential) {
-				c.via = sub.via
-			}
-			c.unauthorized = c.unauthorized || sub.unauthorized
-			c.forbiddenCredential = c.forbiddenCredential || sub.forbiddenCredential
-			c.forbiddenPrivilege = c.forbiddenPrivilege || sub.forbiddenPrivilege
-			c.scopeCheck = c.scopeCheck || sub.scopeCheck
+			c.absorb(m.checks(inner, userParams, clientParams, depth+1, seen), true)
 		}
 	}
 	return c
