@@ -322,7 +322,11 @@ func (fa *frame) call(c *syntax.Call) *Value {
 		recv = fa.eval(a.Value)
 	}
 	callee := fa.callee(c)
-	fa.checkSinks(c, callee, method, recvExpr, recv)
+	// A method of the program's own (Cursor.from_string of a project
+	// class) is not the library method its name matches: its body is
+	// analysed through its summary below, sinks included.
+	projectMethod := method != "" && (fa.e.prog.Func(callee) != nil || fa.resolvedTarget(c) != nil)
+	fa.checkSinks(c, callee, method, recvExpr, recv, projectMethod)
 	if responseCalls[callee] || recv != nil && recv.Source != nil && recv.Source.Kind == "response" && responseReads[method] {
 		// What another service answers is data from outside too, though
 		// only for the sinks where it is plausibly dangerous.

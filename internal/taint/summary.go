@@ -9,10 +9,12 @@ import (
 	"github.com/fastapi-audit/fastapi-audit/internal/python/syntax"
 )
 
-// checkSinks reports tainted arguments of a call that is a sink.
-func (fa *frame) checkSinks(c *syntax.Call, callee, method string, recvExpr syntax.Expr, recv *Value) {
+// checkSinks reports tainted arguments of a call that is a sink. Sinks
+// known by a method name alone apply to methods of objects the program
+// does not define (projectMethod false).
+func (fa *frame) checkSinks(c *syntax.Call, callee, method string, recvExpr syntax.Expr, recv *Value, projectMethod bool) {
 	sinks := fa.e.byCallee[callee]
-	if method != "" {
+	if method != "" && !projectMethod {
 		sinks = append(sinks[:len(sinks):len(sinks)], fa.e.byMethod[method]...)
 	}
 	for _, s := range sinks {

@@ -129,3 +129,29 @@ def echo_header(response: Response, trace: str):
     response.headers["X-Trace"] = trace  # expect: FA114
     response.headers["X-Static"] = "1"
     return {"ok": True}
+
+
+class PageCursor:
+    """A pagination cursor of the project's own, read from its string form."""
+
+    def __init__(self, offset: int):
+        self.offset = offset
+
+    @classmethod
+    def from_string(cls, text: str) -> "PageCursor":
+        return cls(int(text.split(":")[1]))
+
+
+class TemplateBox:
+    """A project wrapper whose from_string does compile a template."""
+
+    @staticmethod
+    def from_string(source: str):
+        return Template(source)  # expect: FA104
+
+
+@app.get("/page")
+def page(after: str, layout: str):
+    cursor = PageCursor.from_string(after)
+    TemplateBox.from_string(layout).render()
+    return {"offset": cursor.offset}
